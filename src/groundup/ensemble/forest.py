@@ -1,0 +1,286 @@
+"""Random forests: bagged CART trees with per-node feature draws (chapter 1).
+
+Each tree sees a bootstrap sample of the rows (eq. ``rf-oob``: about 63.2% of
+the distinct rows) and, at every node, only ``max_features`` of the features.
+Bootstrap counts enter the tree as integer sample weights, as in
+scikit-learn, so a row drawn twice counts twice. The data are sorted once per
+forest; each tree filters that order down to its own sample.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.metrics import r2_score
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from .._validation import check_int
+from ..trees import criteria
+from ..trees.cart import DecisionTreeClassifier, DecisionTreeRegressor, filter_order, presort
+
+
+def bootstrap_counts(n_samples: int, rng: np.random.Generator) -> np.ndarray:
+    """How many times each row is drawn in a bootstrap sample of ``n_samples`` rows."""
+    return np.bincount(rng.integers(0, n_samples, n_samples), minlength=n_samples)
+
+
+class BaseForest(BaseEstimator):
+    """Shared fitting code; use the classifier or the regressor."""
+
+    _tree_class: type = DecisionTreeClassifier
+
+    def __init__(
+        self,
+        n_estimators=100,
+        *,
+        criterion,
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        max_features,
+        bootstrap=True,
+        oob_score=False,
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _check_params(self, n_features: int) -> DecisionTreeClassifier:
+        check_int("n_estimators", self.n_estimators, low=1)
+        if self.oob_score and not self.bootstrap:
+            raise ValueError(
+                "oob_score=True needs bootstrap=True: without it no row is out of bag."
+            )
+        template = self._tree_class(
+            criterion=self.criterion,
+            max_depth=self.max_depth,
+            min_samples_split=self.min_samples_split,
+            min_samples_leaf=self.min_samples_leaf,
+            max_features=self.max_features,
+        )
+        template.max_features_ = template._check_params(n_features)
+        return template
+
+    def _fit(self, X, stats_of, y, sample_weight, tree_attrs=None):
+        template = self._check_params(X.shape[1])
+        weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if np.any(weight < 0):
+            raise ValueError("sample_weight must be non-negative.")
+        XT = np.ascontiguousarray(X.T)
+        order = presort(XT, np.ones(X.shape[0], dtype=bool))
+        seeds = check_random_state(self.random_state).randint(2**31, size=self.n_estimators)
+
+        def one_tree(seed):
+            rng = np.random.default_rng(seed)
+            counts = bootstrap_counts(X.shape[0], rng) if self.bootstrap else 1
+            w = weight * counts
+            tree = clone(template)
+            tree.max_features_, tree.n_features_in_ = template.max_features_, X.shape[1]
+            for name, value in (tree_attrs or {}).items():  # e.g. classes_, so trees predict alone
+                setattr(tree, name, value)
+            tree._grow(XT, stats_of(y, w), filter_order(order, w > 0), rng)
+            return tree, w > 0
+
+        # Trees are independent (the article's third advantage): grow them in threads.
+        grown = Parallel(n_jobs=self.n_jobs, prefer="threads")(delayed(one_tree)(s) for s in seeds)
+        self.estimators_ = [tree for tree, _ in grown]
+        self.in_bag_ = np.array([used for _, used in grown])
+        if self.oob_score:
+            self._compute_oob(XT, y)
+        return self
+
+    def _oob_average(self, XT) -> np.ndarray:
+        """Average each row's prediction over the trees that did not see it."""
+        total, seen = 0.0, np.zeros(XT.shape[1])
+        for tree, used in zip(self.estimators_, self.in_bag_, strict=True):
+            out = np.flatnonzero(~used)
+            pred = np.zeros((XT.shape[1], self._n_outputs_per_tree()))
+            pred[out] = self._tree_output(tree, XT[:, out])
+            total = total + pred
+            seen[out] += 1
+        if np.any(seen == 0):
+            warnings.warn(
+                "Some rows were never out of bag; their OOB estimate is NaN. "
+                "Use more trees to cover every row.",
+                UserWarning,
+                stacklevel=3,
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total / seen[:, None]
+
+    def _tree_outputs(self, X) -> np.ndarray:
+        check_is_fitted(self, "estimators_")
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        XT = np.ascontiguousarray(X.T)
+        return sum(self._tree_output(tree, XT) for tree in self.estimators_) / len(self.estimators_)
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Mean over trees of each tree's normalised impurity decrease (MDI)."""
+        check_is_fitted(self, "estimators_")
+        return np.mean([tree.feature_importances_ for tree in self.estimators_], axis=0)
+
+
+class RandomForestClassifier(ClassifierMixin, BaseForest):
+    """Random forest classifier: bagging, per-node feature draws, averaged probabilities.
+
+    Parameters
+    ----------
+    n_estimators : int >= 1, default=100
+    criterion : {"gini", "entropy"}, default="gini"
+    max_depth, min_samples_split, min_samples_leaf : as in the tree; by
+        default trees are grown until their leaves are pure.
+    max_features : int, float, "sqrt", "log2" or None, default="sqrt"
+        Features drawn at each node. The source article recommends log2(d).
+    bootstrap : bool, default=True
+    oob_score : bool, default=False
+        Estimate accuracy from out-of-bag rows (``oob_score_``,
+        ``oob_decision_function_``).
+    n_jobs : int or None, trees grown in that many threads.
+    random_state : int, RandomState or None
+
+    Attributes
+    ----------
+    estimators_ : list of fitted :class:`DecisionTreeClassifier`
+    in_bag_ : (n_estimators, n_samples) bool array, the rows each tree saw
+    oob_score_, oob_decision_function_ : when ``oob_score=True``
+    feature_importances_ : mean decrease in impurity, averaged over trees
+    """
+
+    _tree_class = DecisionTreeClassifier
+
+    def __init__(
+        self,
+        n_estimators=100,
+        *,
+        criterion="gini",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        max_features="sqrt",
+        bootstrap=True,
+        oob_score=False,
+        n_jobs=None,
+        random_state=None,
+    ):
+        super().__init__(
+            n_estimators,
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            max_features=max_features,
+            bootstrap=bootstrap,
+            oob_score=oob_score,
+            n_jobs=n_jobs,
+            random_state=random_state,
+        )
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y, dtype=np.float32)
+        check_classification_targets(y)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        self.n_classes_ = self.classes_.shape[0]
+        n_classes = self.n_classes_
+        return self._fit(
+            X,
+            lambda c, w: criteria.class_stats(c, w, n_classes),
+            codes,
+            sample_weight,
+            {"classes_": self.classes_, "n_classes_": n_classes},
+        )
+
+    def _n_outputs_per_tree(self) -> int:
+        return self.n_classes_
+
+    @staticmethod
+    def _tree_output(tree, XT) -> np.ndarray:
+        value = tree.tree_.value[tree.tree_.apply(XT)]
+        return value / value.sum(axis=1, keepdims=True)
+
+    def _compute_oob(self, XT, codes) -> None:
+        self.oob_decision_function_ = self._oob_average(XT)
+        covered = ~np.isnan(self.oob_decision_function_[:, 0])
+        hits = self.oob_decision_function_[covered].argmax(axis=1) == codes[covered]
+        self.oob_score_ = float(hits.mean())
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Mean of the trees' class probabilities (soft voting)."""
+        return self._tree_outputs(X)
+
+    def predict(self, X) -> np.ndarray:
+        proba = self.predict_proba(X)  # checks fitting before classes_ is read
+        return self.classes_[proba.argmax(axis=1)]
+
+
+class RandomForestRegressor(RegressorMixin, BaseForest):
+    """Random forest regressor: the mean of bagged regression trees.
+
+    Parameters are those of :class:`RandomForestClassifier`, with
+    ``criterion="squared_error"`` and ``max_features=1.0`` (all features, as
+    in scikit-learn) by default.
+    """
+
+    _tree_class = DecisionTreeRegressor
+
+    def __init__(
+        self,
+        n_estimators=100,
+        *,
+        criterion="squared_error",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        max_features=1.0,
+        bootstrap=True,
+        oob_score=False,
+        n_jobs=None,
+        random_state=None,
+    ):
+        super().__init__(
+            n_estimators,
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            max_features=max_features,
+            bootstrap=bootstrap,
+            oob_score=oob_score,
+            n_jobs=n_jobs,
+            random_state=random_state,
+        )
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
+        return self._fit(X, criteria.regression_stats, y.astype(np.float64), sample_weight)
+
+    def _n_outputs_per_tree(self) -> int:
+        return 1
+
+    @staticmethod
+    def _tree_output(tree, XT) -> np.ndarray:
+        value = tree.tree_.value[tree.tree_.apply(XT)]
+        return (value[:, 1] / value[:, 0])[:, None]
+
+    def _compute_oob(self, XT, y) -> None:
+        self.oob_prediction_ = self._oob_average(XT)[:, 0]
+        covered = ~np.isnan(self.oob_prediction_)
+        self.oob_score_ = float(r2_score(y[covered], self.oob_prediction_[covered]))
+
+    def predict(self, X) -> np.ndarray:
+        """Mean of the trees' predictions."""
+        return self._tree_outputs(X)[:, 0]

@@ -1,0 +1,31 @@
+"""scikit-learn's own estimator check suite, run on every groundup estimator."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from groundup.ensemble import RandomForestClassifier, RandomForestRegressor
+from groundup.trees import DecisionTreeClassifier, DecisionTreeRegressor
+
+ESTIMATORS = [
+    DecisionTreeClassifier(random_state=0),
+    DecisionTreeRegressor(random_state=0),
+    RandomForestClassifier(n_estimators=5, random_state=0),
+    RandomForestRegressor(n_estimators=5, random_state=0),
+]
+
+
+def expected_failures(estimator):
+    """Checks that fail by design, with the reason (scikit-learn's forests fail them too)."""
+    if isinstance(estimator, RandomForestClassifier | RandomForestRegressor):
+        reason = (
+            "a bootstrap draws rows, not weight: a weight of 2 is not the same "
+            "random sample as a duplicated row"
+        )
+        return {
+            "check_sample_weight_equivalence_on_dense_data": reason,
+        }
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
