@@ -74,8 +74,12 @@ serve:
 	@test -f _build/html/index.html || (echo "run 'make book' first" && exit 2)
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
+# JupyterLab opens the chapters' .md files as notebooks (jupytext's viewer).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks
+	@mkdir -p $(dir $(LAB_SETTINGS))
+	@printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks
 
 clean:
 	rm -rf _build
