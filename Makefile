@@ -41,7 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	@rm -rf _build/lint && mkdir -p _build/lint
 	@for nb in $(CHAPTERS); do \
-	  $(BIN)/jupytext --quiet --to py:percent --opt cell_metadata_filter=-all --opt notebook_metadata_filter=-all --output _build/lint/$$(basename $$nb .md).py $$nb || exit 1; \
+	  $(BIN)/jupytext --quiet --to ipynb --output _build/lint/$$(basename $$nb .md).ipynb $$nb || exit 1; \
 	done
 	$(BIN)/ruff check --line-length 88 --extend-ignore E402 _build/lint  # code lines fit the page
 

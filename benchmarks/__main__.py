@@ -1,17 +1,28 @@
-"""Run the benchmarks and write book/benchmarks.md (``make bench``)."""
+"""Run benchmarks and write book/benchmarks.md (``make bench``).
+
+``python -m benchmarks`` runs every module; ``python -m benchmarks adaboost``
+runs one. Each module's rows are kept in ``benchmarks/results/<module>.json``
+and the page is rebuilt from all of them, so re-running one module keeps the
+others' rows.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import json
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 from .common import Row, machine
 
-# One module per chapter topic; each has run() -> list[Row].
-MODULES = ["forest"]
-PAGE = Path(__file__).resolve().parent.parent / "book" / "benchmarks.md"
+# One module per chapter topic, in book order; each has run() -> list[Row].
+MODULES = ["forest", "adaboost"]
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+PAGE = HERE.parent / "book" / "benchmarks.md"
 
 HEADER = """# Benchmarks
 
@@ -39,21 +50,51 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def run_module(name: str) -> None:
+    start = time.perf_counter()
+    rows = importlib.import_module(f"benchmarks.{name}").run()
+    for r in rows:
+        print(f"{r.topic:>16} | {r.task[:48]:48} | ratio {r.ratio:5.2f} | met: {r.met}")
+    print(f"  ({name}: {time.perf_counter() - start:.0f} s)")
+    record = {
+        "measured": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "rows": [dataclasses.asdict(r) for r in rows],
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(record, indent=1) + "\n")
+
+
+def write_page() -> None:
+    rows, notes = [], []
+    for name in MODULES:
+        path = RESULTS / f"{name}.json"
+        if not path.exists():
+            continue
+        record = json.loads(path.read_text())
+        rows += [Row(**r) for r in record["rows"]]
+        notes.append(f"`{name}`: {record['measured']}, {record['machine']}")
+    PAGE.write_text(HEADER + "Measured: " + "; ".join(notes) + ".\n\n" + table(rows) + "\n")
+    print(f"wrote {PAGE}")
+
+
 def main(names: list[str]) -> None:
-    rows: list[Row] = []
-    for name in names or MODULES:
-        start = time.perf_counter()
-        module_rows = importlib.import_module(f"benchmarks.{name}").run()
-        for r in module_rows:
-            print(f"{r.topic:>16} | {r.task[:48]:48} | ratio {r.ratio:5.2f} | met: {r.met}")
-        print(f"  ({name}: {time.perf_counter() - start:.0f} s)")
-        rows.extend(module_rows)
-    if not names:  # only a full run rewrites the page
-        stamp = time.strftime("%Y-%m-%d")
-        note = f"Measured on {stamp}, {machine()}, with `make bench`.\n\n"
-        PAGE.write_text(HEADER + note + table(rows) + "\n")
-        print(f"wrote {PAGE}")
+    unknown = set(names) - set(MODULES)
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {sorted(unknown)}; choose from {MODULES}")
+    if len(names) == 1:
+        run_module(names[0])
+    else:
+        # A fresh process per module: one module's allocations (numpy's large
+        # temporaries move glibc's mmap threshold) must not speed up the next.
+        for name in names or MODULES:
+            subprocess.run([sys.executable, "-m", "benchmarks", name, "--no-page"], check=True)
+    write_page()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if "--no-page" in args:  # a child of a full run: measure only
+        run_module(args[0])
+    else:
+        main(args)

@@ -2,7 +2,12 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from groundup.ensemble import RandomForestClassifier, RandomForestRegressor
+from groundup.ensemble import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from groundup.trees import DecisionTreeClassifier, DecisionTreeRegressor
 
 ESTIMATORS = [
@@ -10,6 +15,8 @@ ESTIMATORS = [
     DecisionTreeRegressor(random_state=0),
     RandomForestClassifier(n_estimators=5, random_state=0),
     RandomForestRegressor(n_estimators=5, random_state=0),
+    AdaBoostClassifier(n_estimators=10, random_state=0),
+    AdaBoostRegressor(n_estimators=10, random_state=0),
 ]
 
 
@@ -20,9 +27,15 @@ def expected_failures(estimator):
             "a bootstrap draws rows, not weight: a weight of 2 is not the same "
             "random sample as a duplicated row"
         )
-        return {
-            "check_sample_weight_equivalence_on_dense_data": reason,
-        }
+        return {"check_sample_weight_equivalence_on_dense_data": reason}
+    if isinstance(estimator, AdaBoostClassifier):
+        reason = (
+            "the check's 15 rows x 30 features make many exactly tied stumps; a weight "
+            "of 2 and a repeated row sum the same weights in another order, the tied "
+            "scores then differ in the last bit and another stump wins (scikit-learn "
+            "marks its own AdaBoost the same way)"
+        )
+        return {"check_sample_weight_equivalence_on_dense_data": reason}
     return {}
 
 

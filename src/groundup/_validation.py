@@ -16,6 +16,12 @@ def check_int(name: str, value, *, low: int, allow_none: bool = False) -> None:
         raise ValueError(f"{name} must be an integer >= {low}{extra}, got {value!r}.")
 
 
+def check_positive(name: str, value) -> None:
+    """Raise unless ``value`` is a real number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+        raise ValueError(f"{name} must be a number > 0, got {value!r}.")
+
+
 def check_option(name: str, value, options) -> None:
     """Raise unless ``value`` is one of ``options``."""
     if not isinstance(value, str) or value not in options:

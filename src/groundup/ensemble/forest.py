@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
@@ -21,7 +21,13 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from .._validation import check_int
 from ..trees import criteria
-from ..trees.cart import DecisionTreeClassifier, DecisionTreeRegressor, filter_order, presort
+from ..trees.cart import (
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    filter_order,
+    grow_like,
+    presort,
+)
 
 
 def bootstrap_counts(n_samples: int, rng: np.random.Generator) -> np.ndarray:
@@ -88,12 +94,11 @@ class BaseForest(BaseEstimator):
             rng = np.random.default_rng(seed)
             counts = bootstrap_counts(X.shape[0], rng) if self.bootstrap else 1
             w = weight * counts
-            tree = clone(template)
-            tree.max_features_, tree.n_features_in_ = template.max_features_, X.shape[1]
-            for name, value in (tree_attrs or {}).items():  # e.g. classes_, so trees predict alone
-                setattr(tree, name, value)
-            tree._grow(XT, stats_of(y, w), filter_order(order, w > 0), rng)
-            return tree, w > 0
+            used = w > 0
+            tree = grow_like(
+                template, XT, stats_of(y, w), filter_order(order, used), rng, **(tree_attrs or {})
+            )
+            return tree, used
 
         # Trees are independent (the article's third advantage): grow them in threads.
         grown = Parallel(n_jobs=self.n_jobs, prefer="threads")(delayed(one_tree)(s) for s in seeds)

@@ -9,7 +9,7 @@ off the leaves. Sample weights are supported from the start because AdaBoost
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
@@ -100,6 +100,22 @@ class BaseDecisionTree(BaseEstimator):
         gain = self.tree_.improvements(self.n_features_in_)
         total = gain.sum()
         return gain / total if total > 0 else gain
+
+
+def grow_like(template: BaseDecisionTree, XT, stats, order, rng, **fitted) -> BaseDecisionTree:
+    """A fitted copy of ``template`` grown on presorted data.
+
+    The ensembles call this instead of ``fit``: they sort the data once and
+    grow every tree on it, with their own weights in ``stats``. ``fitted``
+    sets attributes such as ``classes_`` so that each tree also predicts alone.
+    """
+    tree = clone(template)
+    tree.max_features_ = tree._check_params(XT.shape[0])
+    tree.n_features_in_ = XT.shape[0]
+    for name, value in fitted.items():
+        setattr(tree, name, value)
+    tree._grow(XT, stats, order, rng)
+    return tree
 
 
 def presort(XT: np.ndarray, used: np.ndarray) -> np.ndarray:

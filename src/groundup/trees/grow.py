@@ -252,7 +252,8 @@ def grow_tree(
         left_stats = left_stats[:, found]
         if not level.ids.size:
             break
-        order = _partition(XT, order, level, feature, threshold)
+        if depth + 1 < depth_limit:  # children at the depth limit are leaves: no need
+            order = _partition(XT, order, level, feature, threshold)
 
         n_split = level.ids.shape[0]
         left_ids = n_nodes + 2 * np.arange(n_split)

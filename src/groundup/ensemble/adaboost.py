@@ -1,0 +1,353 @@
+"""AdaBoost: discrete SAMME for classification, AdaBoost.R2 for regression (chapter 2).
+
+Each round fits a weak learner to the current sample weights, measures its
+weighted error, gives it a vote that grows as the error shrinks, and
+re-weights the rows so that the next learner focuses on the mistakes.
+
+The classifier is SAMME (Zhu et al. 2009): for K = 2 classes it is the
+discrete AdaBoost of Freund and Schapire, with every vote doubled (eq.
+``ada-samme``), which changes no prediction. The regressor is Drucker's
+AdaBoost.R2 with the learners fitted on the weights directly.
+
+When the learner is a ``groundup`` tree (the default: a stump for the
+classifier, a depth-3 tree for the regressor), the data are sorted once and
+every round grows its tree on that sort, so a stump costs a few array passes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.utils import check_random_state
+from sklearn.utils.extmath import softmax
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    has_fit_parameter,
+    validate_data,
+)
+
+from .._validation import check_int, check_option, check_positive
+from ..trees import criteria
+from ..trees.cart import (
+    BaseDecisionTree,
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    filter_order,
+    grow_like,
+    presort,
+)
+
+
+class _RoundFitter:
+    """Fits one learner per round on the current weights and predicts the training rows.
+
+    ``groundup`` trees take a fast path: the features are sorted once, here,
+    and each round's tree grows on that order with the new weights.
+    """
+
+    def __init__(self, learner, X, y, stats_of, rng, fitted_attrs):
+        self.learner, self.X, self.y, self.rng = learner, X, y, rng
+        self.stats_of, self.fitted_attrs = stats_of, fitted_attrs
+        self.fast = isinstance(learner, BaseDecisionTree)
+        if self.fast:
+            self.XT = np.ascontiguousarray(X.T, dtype=np.float32)
+            self.order = presort(self.XT, np.ones(X.shape[0], dtype=bool))
+
+    def __call__(self, weight: np.ndarray):
+        """Return the fitted learner and its raw output on the training rows."""
+        if self.fast:
+            tree = grow_like(
+                self.learner,
+                self.XT,
+                self.stats_of(self.y, weight),
+                filter_order(self.order, weight > 0),
+                self.rng,
+                **self.fitted_attrs,
+            )
+            return tree, tree.tree_.value[tree.tree_.apply(self.XT)]
+        learner = clone(self.learner)
+        if "random_state" in learner.get_params():
+            learner.set_params(random_state=int(self.rng.integers(2**31)))
+        learner.fit(self.X, self.y, sample_weight=weight)
+        return learner, None
+
+
+class BaseAdaBoost(BaseEstimator):
+    """Parameter checks and the learner set-up shared by both estimators."""
+
+    _default_learner: BaseEstimator
+
+    def __init__(self, estimator=None, *, n_estimators=50, learning_rate=1.0, random_state=None):
+        self.estimator = estimator
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.random_state = random_state
+
+    def _check_params(self) -> BaseEstimator:
+        check_int("n_estimators", self.n_estimators, low=1)
+        check_positive("learning_rate", self.learning_rate)
+        learner = self._default_learner if self.estimator is None else self.estimator
+        if not has_fit_parameter(learner, "sample_weight"):
+            raise ValueError(
+                f"estimator {type(learner).__name__} does not accept sample_weight in "
+                "fit; AdaBoost re-weights the rows, so it needs a learner that does."
+            )
+        return learner
+
+    def _start(self, X, sample_weight):
+        weight = _check_sample_weight(sample_weight, X, dtype=np.float64, copy=True)
+        if np.any(weight < 0) or not weight.sum() > 0:
+            raise ValueError("sample_weight must be non-negative with a positive sum.")
+        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
+        return weight / weight.sum(), rng
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Learners' importances averaged with their votes as weights."""
+        check_is_fitted(self, "estimators_")
+        imp = [e.feature_importances_ for e in self.estimators_]
+        return np.average(imp, axis=0, weights=self.estimator_weights_)
+
+
+class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
+    """Discrete AdaBoost with the SAMME multi-class extension.
+
+    Parameters
+    ----------
+    estimator : classifier accepting ``sample_weight``, default: a depth-1
+        ``groundup`` decision tree (a stump).
+    n_estimators : int >= 1, the most rounds to run.
+    learning_rate : float > 0, shrinks every vote (eq. ``ada-shrink``).
+    random_state : int, RandomState or None, passed on to the learners.
+
+    Attributes
+    ----------
+    estimators_ : the fitted learners.
+    estimator_weights_ : their votes alpha_m (SAMME: twice the binary AdaBoost
+        alpha for K = 2).
+    estimator_errors_ : their weighted training errors e_m.
+    stop_reason_ : why boosting stopped: "n_estimators" (all rounds ran),
+        "perfect" (a learner made no weighted error; it gets vote 1 and
+        boosting ends) or "chance" (a learner did no better than chance,
+        e_m >= 1 - 1/K; it is dropped and boosting ends).
+    """
+
+    _default_learner = DecisionTreeClassifier(max_depth=1)
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
+        learner = self._check_params()
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        self.n_classes_ = n_classes = len(self.classes_)
+        weight, rng = self._start(X, sample_weight)
+        fit_round = _RoundFitter(
+            learner,
+            X,
+            codes,
+            lambda c, w: criteria.class_stats(c, w, n_classes),
+            rng,
+            {"classes_": np.arange(n_classes), "n_classes_": n_classes},
+        )
+        self.estimators_, votes, errors = [], [], []
+        self.stop_reason_ = "n_estimators"
+        for _ in range(self.n_estimators):
+            learner_m, value = fit_round(weight)
+            pred = value.argmax(axis=1) if value is not None else learner_m.predict(X)
+            wrong = pred != codes
+            error = float(np.sum(weight[wrong]))  # e_m: a sum of weights (eq. ada-error)
+            if error <= 0:
+                self.estimators_.append(learner_m)
+                votes.append(1.0)
+                errors.append(0.0)
+                self.stop_reason_ = "perfect"
+                break
+            if error >= 1.0 - 1.0 / n_classes:
+                if not self.estimators_:
+                    raise ValueError(
+                        f"the first learner's weighted error {error:.3f} is no better than "
+                        f"chance (1 - 1/K = {1 - 1 / n_classes:.3f}); AdaBoost cannot start."
+                    )
+                self.stop_reason_ = "chance"
+                break
+            # SAMME vote (eq. ada-samme), shrunk by the learning rate (eq. ada-shrink)
+            vote = self.learning_rate * (np.log((1 - error) / error) + np.log(n_classes - 1))
+            self.estimators_.append(learner_m)
+            votes.append(vote)
+            errors.append(error)
+            # Up-weight the mistakes, then renormalise: the division by Z_m (eq. ada-update)
+            weight = weight * np.exp(vote * wrong)
+            weight /= weight.sum()
+        self.estimator_weights_ = np.array(votes)
+        self.estimator_errors_ = np.array(errors)
+        return self
+
+    def _learner_codes(self, X) -> np.ndarray:
+        """Class codes predicted by every learner: shape (n_learners, n_samples)."""
+        check_is_fitted(self, "estimators_")
+        X = validate_data(self, X, reset=False)
+        return np.array([e.predict(X) for e in self.estimators_]).astype(np.intp)
+
+    def staged_decision_function(self, X):
+        """The decision function after each round (see ``decision_function``)."""
+        codes = self._learner_codes(X)
+        k = self.n_classes_
+        score = np.zeros((codes.shape[1], k))
+        total = 0.0
+        for vote, code in zip(self.estimator_weights_, codes, strict=True):
+            # Each learner votes +alpha for its class and -alpha/(K-1) for the others.
+            score -= vote / max(k - 1, 1)
+            score[np.arange(code.shape[0]), code] += vote * k / max(k - 1, 1)
+            total += vote
+            yield self._format(score / total)
+
+    def _format(self, score: np.ndarray) -> np.ndarray:
+        if self.n_classes_ == 2:  # one column: f(x) > 0 means classes_[1]
+            return score[:, 1] - score[:, 0] if score.shape[1] == 2 else score[:, 0]
+        return score.copy()
+
+    def decision_function(self, X) -> np.ndarray:
+        """Vote-weighted score per class, divided by the sum of the votes.
+
+        For two classes a single column: positive means ``classes_[1]``.
+        """
+        *_, last = self.staged_decision_function(X)
+        return last
+
+    def _predict_from(self, score: np.ndarray) -> np.ndarray:
+        if score.ndim == 1:
+            return self.classes_[(score > 0).astype(np.intp)]
+        return self.classes_[score.argmax(axis=1)]
+
+    def staged_predict(self, X):
+        """Predictions after each round: the test-error curve in one pass."""
+        for score in self.staged_decision_function(X):
+            yield self._predict_from(score)
+
+    def predict(self, X) -> np.ndarray:
+        return self._predict_from(self.decision_function(X))
+
+    def predict_proba(self, X) -> np.ndarray:
+        """softmax(f(x) / (K - 1)), eq. (15) of Zhu et al. 2009, as in scikit-learn."""
+        score = self.decision_function(X)
+        if self.n_classes_ == 1:
+            return np.ones_like(score)
+        if score.ndim == 1:
+            score = np.column_stack([-score, score]) / 2
+        else:
+            score = score / (self.n_classes_ - 1)
+        return softmax(score)
+
+
+class AdaBoostRegressor(RegressorMixin, BaseAdaBoost):
+    """AdaBoost.R2 (Drucker 1997): relative errors, beta-votes, a weighted median.
+
+    Parameters
+    ----------
+    estimator : regressor accepting ``sample_weight``, default: a depth-3
+        ``groundup`` regression tree.
+    n_estimators, learning_rate, random_state : as in the classifier.
+    loss : {"linear", "square", "exponential"}, how a row's error |y - G(x)|,
+        scaled by the round's largest error, becomes its relative error e_mi.
+
+    Unlike scikit-learn, which follows Drucker and fits each learner on a
+    weighted bootstrap resample, the learners here are fitted on the weights
+    directly, so the fit is deterministic.
+
+    Attributes
+    ----------
+    estimators_, estimator_weights_ (ln(1/beta_m), shrunk), estimator_errors_
+    (e_m), stop_reason_: "n_estimators", "perfect" or "chance" (e_m >= 1/2).
+    """
+
+    _default_learner = DecisionTreeRegressor(max_depth=3)
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        n_estimators=50,
+        learning_rate=1.0,
+        loss="linear",
+        random_state=None,
+    ):
+        super().__init__(
+            estimator,
+            n_estimators=n_estimators,
+            learning_rate=learning_rate,
+            random_state=random_state,
+        )
+        self.loss = loss
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y, y_numeric=True)
+        learner = self._check_params()
+        check_option("loss", self.loss, ("linear", "square", "exponential"))
+        y = y.astype(np.float64)
+        weight, rng = self._start(X, sample_weight)
+        fit_round = _RoundFitter(learner, X, y, criteria.regression_stats, rng, {})
+        self.estimators_, votes, errors = [], [], []
+        self.stop_reason_ = "n_estimators"
+        for _ in range(self.n_estimators):
+            learner_m, value = fit_round(weight)
+            pred = value[:, 1] / value[:, 0] if value is not None else learner_m.predict(X)
+            rel = self._relative_error(np.abs(pred - y))
+            error = float(np.sum(weight * rel))  # e_m (eq. ada-r2-error)
+            if error <= 0:
+                self.estimators_.append(learner_m)
+                votes.append(1.0)
+                errors.append(0.0)
+                self.stop_reason_ = "perfect"
+                break
+            if error >= 0.5:
+                if not self.estimators_:  # keep one learner, as scikit-learn does
+                    self.estimators_.append(learner_m)
+                    votes.append(1.0)
+                    errors.append(error)
+                self.stop_reason_ = "chance"
+                break
+            beta = error / (1 - error)
+            self.estimators_.append(learner_m)
+            votes.append(self.learning_rate * np.log(1 / beta))
+            errors.append(error)
+            # Rows with small relative error are down-weighted by beta^(1 - e_mi).
+            weight = weight * beta ** ((1 - rel) * self.learning_rate)
+            weight /= weight.sum()
+        self.estimator_weights_ = np.array(votes)
+        self.estimator_errors_ = np.array(errors)
+        return self
+
+    def _relative_error(self, abs_error: np.ndarray) -> np.ndarray:
+        largest = abs_error.max()
+        rel = abs_error / largest if largest > 0 else abs_error
+        if self.loss == "square":
+            return rel**2
+        if self.loss == "exponential":
+            return 1 - np.exp(-rel)
+        return rel
+
+    def _learner_predictions(self, X) -> np.ndarray:
+        check_is_fitted(self, "estimators_")
+        X = validate_data(self, X, reset=False)
+        return np.array([e.predict(X) for e in self.estimators_])
+
+    def staged_predict(self, X):
+        """Weighted-median predictions using the first 1, 2, ... learners."""
+        preds = self._learner_predictions(X)
+        for m in range(1, preds.shape[0] + 1):
+            yield weighted_median(preds[:m], self.estimator_weights_[:m])
+
+    def predict(self, X) -> np.ndarray:
+        """Weighted median of the learners' predictions, weights ln(1/beta_m)."""
+        return weighted_median(self._learner_predictions(X), self.estimator_weights_)
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per column of ``values`` (learners x samples), the smallest value whose
+    cumulative weight reaches half the total (eq. ``ada-r2-median``)."""
+    order = np.argsort(values, axis=0, kind="stable")
+    cdf = np.cumsum(weights[order], axis=0)
+    pick = (cdf >= 0.5 * cdf[-1]).argmax(axis=0)[None, :]
+    return np.take_along_axis(values, np.take_along_axis(order, pick, axis=0), axis=0)[0]
