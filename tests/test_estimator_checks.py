@@ -28,11 +28,11 @@ def expected_failures(estimator):
             "random sample as a duplicated row"
         )
         return {"check_sample_weight_equivalence_on_dense_data": reason}
-    if isinstance(estimator, AdaBoostClassifier):
+    if isinstance(estimator, AdaBoostClassifier | AdaBoostRegressor):
         reason = (
-            "the check's 15 rows x 30 features make many exactly tied stumps; a weight "
+            "the check's 15 rows x 30 features make many exactly tied splits; a weight "
             "of 2 and a repeated row sum the same weights in another order, the tied "
-            "scores then differ in the last bit and another stump wins (scikit-learn "
+            "scores then differ in the last bit and another split wins (scikit-learn "
             "marks its own AdaBoost the same way)"
         )
         return {"check_sample_weight_equivalence_on_dense_data": reason}

@@ -51,6 +51,11 @@ def impurity(stats: np.ndarray, criterion: str) -> np.ndarray:
     return -xlogy(p, p).sum(axis=0) / np.log(2.0)
 
 
+def split_columns(criterion: str, n_columns: int) -> slice:
+    """The statistics a split score needs: all class weights, or ``[w, w*y]``."""
+    return slice(0, 2) if criterion in REGRESSION else slice(0, n_columns)
+
+
 def proxy(left: np.ndarray, right: np.ndarray, criterion: str) -> np.ndarray:
     """Score of a split, larger is better (eq. ``rf-proxy``).
 

@@ -134,32 +134,36 @@ def _best_splits(XT, stats, order, level, tried, criterion, min_samples_leaf):
     pair_len = level.size[pair_j]
     pair_start = np.concatenate([[0], np.cumsum(pair_len)[:-1]])
     # Flat positions in ``order`` of every pair's segment, laid end to end.
-    shift = np.repeat(pair_f * m + level.start[pair_j] - pair_start, pair_len)
-    at_pos = np.arange(shift.shape[0]) + shift
-    rows = order.ravel()[at_pos]
-    x = XT[at_pos // m, rows]
+    offset = np.repeat(pair_f * m + level.start[pair_j] - pair_start, pair_len)
+    flat = np.arange(offset.shape[0]) + offset
+    rows = order.ravel()[flat]
+    x = XT.ravel()[np.repeat(pair_f * XT.shape[1], pair_len) + rows]
 
-    # Left-child statistics by a segmented cumulative sum (one per pair).
-    csum = np.cumsum(stats[:, rows], axis=1)
+    # Left-child statistics by a segmented cumulative sum (one per pair), for
+    # the columns the score needs; the right child is the parent minus the left.
+    cols = criteria.split_columns(criterion, stats.shape[0])
+    csum = np.cumsum(stats[cols][:, rows], axis=1)
     base = np.zeros((csum.shape[0], pair_len.shape[0]))
     base[:, 1:] = csum[:, pair_start[1:] - 1]
     left = csum - np.repeat(base, pair_len, axis=1)
-    right = np.repeat(level.stats[:, pair_j], pair_len, axis=1) - left
+    right = np.repeat(level.stats[cols][:, pair_j], pair_len, axis=1) - left
+    score = criteria.proxy(left, right, criterion)
 
-    n_left = at_pos - (pair_f * m + level.start[pair_j]).repeat(pair_len) + 1
-    n_right = np.repeat(pair_len, pair_len) - n_left
-    x_next = np.append(x[1:], np.inf)
-    valid = (
-        (n_left >= min_samples_leaf)
-        & (n_right >= min_samples_leaf)
-        & (x_next > x + FEATURE_THRESHOLD)
-    )
-    score = np.where(valid, criteria.proxy(left, right, criterion), -np.inf)
+    # A threshold lies between two distinct values, never after a pair's last row.
+    x_next = np.append(x[1:], -np.inf)
+    x_next[pair_start[1:] - 1] = -np.inf
+    invalid = x_next <= x + FEATURE_THRESHOLD
+    if min_samples_leaf > 1:
+        n_left = np.arange(x.shape[0]) - np.repeat(pair_start, pair_len) + 1
+        invalid |= (n_left < min_samples_leaf) | (
+            np.repeat(pair_len, pair_len) - n_left < min_samples_leaf
+        )
+    score[invalid] = -np.inf
 
     # Best position per pair: the first (lowest threshold) among equal scores.
     pair_best = np.maximum.reduceat(score, pair_start)
     hit = np.flatnonzero(score == np.repeat(pair_best, pair_len))
-    pair_of_hit = np.repeat(np.arange(pair_f.shape[0]), pair_len)[hit]
+    pair_of_hit = np.searchsorted(pair_start, hit, side="right") - 1
     pair_pos = hit[np.r_[True, pair_of_hit[1:] != pair_of_hit[:-1]]]
 
     # Best pair per node; among equal scores, the feature tried first wins.
@@ -177,8 +181,12 @@ def _best_splits(XT, stats, order, level, tried, criterion, min_samples_leaf):
     lo, hi = x[at].astype(np.float64), x[at + 1].astype(np.float64)
     threshold = lo / 2.0 + hi / 2.0
     threshold = np.where((threshold == hi) | ~np.isfinite(threshold), lo, threshold)
-    n_left_best = np.where(found, n_left[at], -1)
-    return n_left_best, pair_f[best], threshold, left[:, at]
+    n_left = at - pair_start[best] + 1
+    # All statistics of each chosen left child: a sum over its rows.
+    left_start = np.concatenate([[0], np.cumsum(n_left)[:-1]])
+    left_rows = rows[np.arange(n_left.sum()) + np.repeat(pair_start[best] - left_start, n_left)]
+    left_stats = np.add.reduceat(stats[:, left_rows], left_start, axis=1)
+    return np.where(found, n_left, -1), pair_f[best], threshold, left_stats
 
 
 def _partition(XT, order, level, feature, threshold) -> np.ndarray:
