@@ -2,6 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from groundup.boosting import GradientBoostingClassifier, GradientBoostingRegressor
 from groundup.ensemble import (
     AdaBoostClassifier,
     AdaBoostRegressor,
@@ -17,6 +18,12 @@ ESTIMATORS = [
     RandomForestRegressor(n_estimators=5, random_state=0),
     AdaBoostClassifier(n_estimators=10, random_state=0),
     AdaBoostRegressor(n_estimators=10, random_state=0),
+    GradientBoostingClassifier(n_estimators=10, random_state=0),
+    GradientBoostingRegressor(n_estimators=10, random_state=0),
+    GradientBoostingRegressor(loss="huber", n_estimators=10, random_state=0),
+    GradientBoostingRegressor(
+        loss="absolute_error", subsample=0.7, n_estimators=10, random_state=0
+    ),
 ]
 
 
@@ -28,7 +35,13 @@ def expected_failures(estimator):
             "random sample as a duplicated row"
         )
         return {"check_sample_weight_equivalence_on_dense_data": reason}
-    if isinstance(estimator, AdaBoostClassifier | AdaBoostRegressor):
+    if isinstance(
+        estimator,
+        AdaBoostClassifier
+        | AdaBoostRegressor
+        | GradientBoostingClassifier
+        | GradientBoostingRegressor,
+    ):
         reason = (
             "the check's 15 rows x 30 features make many exactly tied splits; a weight "
             "of 2 and a repeated row sum the same weights in another order, the tied "

@@ -68,6 +68,20 @@ class Tree:
             live = live[self.feature[node[live]] >= 0]
         return node
 
+    def leaf_value(self) -> np.ndarray:
+        """A regression tree's prediction at every node: the weighted mean target."""
+        return self.value[:, 1] / self.value[:, 0]
+
+    def set_leaf_values(self, leaves: np.ndarray, values: np.ndarray) -> None:
+        """Make ``leaves`` of a regression tree predict ``values``, keeping their weights.
+
+        Gradient boosting (chapter 3) replaces the mean gradient in each leaf
+        by the loss's own line search.
+        """
+        w = self.value[leaves, 0]
+        self.value[leaves, 1] = values * w
+        self.value[leaves, 2] = values**2 * w
+
     def improvements(self, n_features: int) -> np.ndarray:
         """Weighted impurity decrease per feature (the MDI importance, unnormalised)."""
         split = np.flatnonzero(self.feature >= 0)

@@ -1,0 +1,270 @@
+"""Gradient boosted decision trees (chapter 3): Friedman's algorithm with CART trees.
+
+Each round computes the negative gradient of the loss at the current model
+(the "pseudo-residuals", eq. ``gb-residual``), fits a ``groundup`` regression
+tree to it, replaces each leaf's value by the loss's own line search (eq.
+``gb-leaf``), and adds the tree shrunk by the learning rate (eq.
+``gb-shrink``). The split search is chapter 1's, on data sorted once for all
+rounds; only the targets of the tree change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from .._validation import check_int, check_option, check_positive
+from ..trees import criteria
+from ..trees.cart import DecisionTreeRegressor, filter_order, grow_like, presort
+from .losses import REGRESSION_LOSSES, make_loss
+
+
+class BaseGradientBoosting(BaseEstimator):
+    """The boosting loop shared by the regressor and the classifier."""
+
+    _losses: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        *,
+        loss,
+        learning_rate=0.1,
+        n_estimators=100,
+        subsample=1.0,
+        max_depth=3,
+        min_samples_leaf=1,
+        alpha=0.9,
+        random_state=None,
+    ):
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.n_estimators = n_estimators
+        self.subsample = subsample
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.alpha = alpha
+        self.random_state = random_state
+
+    def _check_params(self) -> None:
+        check_option("loss", self.loss, self._losses)
+        check_positive("learning_rate", self.learning_rate)
+        check_int("n_estimators", self.n_estimators, low=1)
+        check_int("max_depth", self.max_depth, low=1)
+        check_int("min_samples_leaf", self.min_samples_leaf, low=1)
+        if not (isinstance(self.subsample, int | float) and 0.0 < self.subsample <= 1.0):
+            raise ValueError(f"subsample must be in (0, 1], got {self.subsample!r}.")
+        if self.loss in ("huber", "quantile") and not 0.0 < self.alpha < 1.0:
+            raise ValueError(f"alpha must be in (0, 1) for loss={self.loss!r}, got {self.alpha!r}.")
+
+    def _boost(self, X, y, sample_weight, n_classes: int = 2):
+        """Fit ``n_estimators`` rounds; y holds targets or class codes."""
+        weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if np.any(weight < 0) or not weight.sum() > 0:
+            raise ValueError("sample_weight must be non-negative with a positive sum.")
+        loss = self._loss = make_loss(self.loss, self.alpha, n_classes)
+        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
+        XT = np.ascontiguousarray(X.T, dtype=np.float32)
+        order = presort(XT, weight > 0)
+        template = DecisionTreeRegressor(
+            max_depth=self.max_depth, min_samples_leaf=self.min_samples_leaf
+        )
+        n, n_trees = X.shape[0], loss.n_trees
+        self.init_ = loss.init(y, weight, weighted=sample_weight is not None)  # eq. (gb-init)
+        raw = np.tile(self.init_, (n, 1))
+        n_inbag = max(1, int(self.subsample * n))
+        self.estimators_ = np.empty((self.n_estimators, n_trees), dtype=object)
+        self.train_score_ = np.empty(self.n_estimators)
+        self.oob_scores_ = np.empty(self.n_estimators) if self.subsample < 1 else None
+        onehot = np.eye(n_trees)[y] if n_trees > 1 else None
+        for m in range(self.n_estimators):
+            inbag = np.ones(n, dtype=bool)
+            if self.subsample < 1:  # stochastic gradient boosting: a fresh half-sample
+                inbag[:] = False
+                inbag[rng.permutation(n)[:n_inbag]] = True
+            w = weight * inbag
+            loss.before_round(y, raw, weight)
+            neg_grad = loss.negative_gradient(y, raw)  # eq. (gb-residual)
+            round_order = filter_order(order, w > 0)
+            for k in range(n_trees):
+                tree = grow_like(
+                    template, XT, criteria.regression_stats(neg_grad[:, k], w), round_order, rng
+                )
+                leaf = tree.tree_.apply(XT)
+                y_k = onehot[:, k] if onehot is not None else y
+                fitted = w > 0
+                searched = loss.leaf_values(
+                    y_k[fitted],
+                    raw[fitted],
+                    neg_grad[fitted, k],
+                    w[fitted],
+                    leaf[fitted],
+                    tree.tree_.node_count,
+                )
+                if searched is not None:  # eq. (gb-leaf)
+                    tree.tree_.set_leaf_values(*searched)
+                raw[:, k] += self.learning_rate * tree.tree_.leaf_value()[leaf]  # eq. (gb-shrink)
+                self.estimators_[m, k] = tree
+            self.train_score_[m] = loss(y[inbag], raw[inbag], weight[inbag])
+            if self.oob_scores_ is not None:  # NaN when every row is in the bag
+                out = ~inbag & (weight > 0)
+                self.oob_scores_[m] = loss(y[out], raw[out], weight[out]) if out.any() else np.nan
+        self.n_estimators_ = self.n_estimators
+        return self
+
+    def _staged_raw(self, X):
+        check_is_fitted(self, "estimators_")
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        XT = np.ascontiguousarray(X.T)
+        raw = np.tile(self.init_, (X.shape[0], 1))
+        for stage in self.estimators_:
+            for k, tree in enumerate(stage):
+                raw[:, k] += self.learning_rate * tree.tree_.leaf_value()[tree.tree_.apply(XT)]
+            yield raw.copy()
+
+    def _raw(self, X):
+        *_, last = self._staged_raw(X)
+        return last
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Impurity decrease of every tree (as a share of its root weight), averaged."""
+        check_is_fitted(self, "estimators_")
+        per_tree = [
+            t.tree_.improvements(self.n_features_in_) / t.tree_.weight[0]
+            for t in self.estimators_.ravel()
+            if t.tree_.node_count > 1
+        ]
+        if not per_tree:
+            return np.zeros(self.n_features_in_)
+        mean = np.mean(per_tree, axis=0)
+        return mean / mean.sum()
+
+
+class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
+    """Gradient boosting for regression.
+
+    Parameters
+    ----------
+    loss : {"squared_error", "absolute_error", "huber", "quantile"}
+    learning_rate : float > 0, the shrinkage nu (eq. ``gb-shrink``).
+    n_estimators : int >= 1, boosting rounds.
+    subsample : float in (0, 1], the fraction of rows each round's tree sees.
+    max_depth, min_samples_leaf : of each regression tree.
+    alpha : float in (0, 1): the quantile for ``"quantile"``, and for
+        ``"huber"`` the quantile of |residual| used as the threshold delta.
+    random_state : int, RandomState or None
+
+    Attributes
+    ----------
+    init_ : the constant f_0; estimators_ : (n_estimators, 1) array of trees
+    whose leaves hold the line-searched values; train_score_ : the loss on the
+    in-bag rows after each round; oob_scores_ : the loss on the out-of-bag
+    rows (``subsample < 1`` only).
+    """
+
+    _losses = REGRESSION_LOSSES
+
+    def __init__(
+        self,
+        *,
+        loss="squared_error",
+        learning_rate=0.1,
+        n_estimators=100,
+        subsample=1.0,
+        max_depth=3,
+        min_samples_leaf=1,
+        alpha=0.9,
+        random_state=None,
+    ):
+        super().__init__(
+            loss=loss,
+            learning_rate=learning_rate,
+            n_estimators=n_estimators,
+            subsample=subsample,
+            max_depth=max_depth,
+            min_samples_leaf=min_samples_leaf,
+            alpha=alpha,
+            random_state=random_state,
+        )
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
+        self._check_params()
+        return self._boost(X, y.astype(np.float64), sample_weight)
+
+    def staged_predict(self, X):
+        """Predictions after each round."""
+        for raw in self._staged_raw(X):
+            yield raw[:, 0]
+
+    def predict(self, X) -> np.ndarray:
+        return self._raw(X)[:, 0]
+
+
+class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
+    """Gradient boosting for classification with the log loss.
+
+    Two classes: one tree per round on the log odds. K > 2 classes: K trees
+    per round, one per class, on a softmax. Parameters are those of
+    :class:`GradientBoostingRegressor` with ``loss="log_loss"``.
+    """
+
+    _losses = ("log_loss",)
+
+    def __init__(
+        self,
+        *,
+        loss="log_loss",
+        learning_rate=0.1,
+        n_estimators=100,
+        subsample=1.0,
+        max_depth=3,
+        min_samples_leaf=1,
+        random_state=None,
+    ):
+        super().__init__(
+            loss=loss,
+            learning_rate=learning_rate,
+            n_estimators=n_estimators,
+            subsample=subsample,
+            max_depth=max_depth,
+            min_samples_leaf=min_samples_leaf,
+            random_state=random_state,
+        )
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y, dtype=np.float32)
+        check_classification_targets(y)
+        self._check_params()
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        self.n_classes_ = len(self.classes_)
+        if self.n_classes_ < 2:
+            raise ValueError(
+                f"y has only one class ({self.classes_[0]!r}); a classifier needs two or more."
+            )
+        target = codes.astype(np.float64) if self.n_classes_ == 2 else codes
+        return self._boost(X, target, sample_weight, n_classes=self.n_classes_)
+
+    def decision_function(self, X) -> np.ndarray:
+        """Raw scores: the log odds (two classes) or one score per class."""
+        raw = self._raw(X)
+        return raw[:, 0] if raw.shape[1] == 1 else raw
+
+    def staged_predict_proba(self, X):
+        for raw in self._staged_raw(X):
+            yield self._loss.proba(raw)
+
+    def predict_proba(self, X) -> np.ndarray:
+        raw = self._raw(X)  # checks fitting before the loss is read
+        return self._loss.proba(raw)
+
+    def staged_predict(self, X):
+        for proba in self.staged_predict_proba(X):
+            yield self.classes_[proba.argmax(axis=1)]
+
+    def predict(self, X) -> np.ndarray:
+        proba = self.predict_proba(X)  # checks fitting before classes_ is read
+        return self.classes_[proba.argmax(axis=1)]
