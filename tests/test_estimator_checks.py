@@ -2,7 +2,12 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from groundup.boosting import GradientBoostingClassifier, GradientBoostingRegressor
+from groundup.boosting import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    XGBoostClassifier,
+    XGBoostRegressor,
+)
 from groundup.ensemble import (
     AdaBoostClassifier,
     AdaBoostRegressor,
@@ -24,6 +29,10 @@ ESTIMATORS = [
     GradientBoostingRegressor(
         loss="absolute_error", subsample=0.7, n_estimators=10, random_state=0
     ),
+    XGBoostClassifier(n_estimators=10, random_state=0),
+    XGBoostClassifier(n_estimators=10, tree_method="exact", random_state=0),
+    XGBoostRegressor(n_estimators=10, random_state=0),
+    XGBoostRegressor(n_estimators=10, tree_method="exact", colsample_bytree=0.8, random_state=0),
 ]
 
 
@@ -40,7 +49,8 @@ def expected_failures(estimator):
         AdaBoostClassifier
         | AdaBoostRegressor
         | GradientBoostingClassifier
-        | GradientBoostingRegressor,
+        | GradientBoostingRegressor
+        | XGBoostClassifier,
     ):
         reason = (
             "the check's 15 rows x 30 features make many exactly tied splits; a weight "

@@ -1,11 +1,20 @@
-"""Gradient boosting (chapter 3): losses, pseudo-residuals, line-searched leaves."""
+"""Boosting: gradient boosting (chapter 3) and XGBoost (chapter 4)."""
 
 from .gbdt import GradientBoostingClassifier, GradientBoostingRegressor
 from .losses import grouped_quantile, make_loss
+from .xgb_tree import XGBTree, build_histograms, grow_exact, grow_hist, quantile_cuts
+from .xgboost import XGBoostClassifier, XGBoostRegressor
 
 __all__ = [
     "GradientBoostingClassifier",
     "GradientBoostingRegressor",
+    "XGBTree",
+    "XGBoostClassifier",
+    "XGBoostRegressor",
+    "build_histograms",
     "grouped_quantile",
+    "grow_exact",
+    "grow_hist",
     "make_loss",
+    "quantile_cuts",
 ]

@@ -1,0 +1,263 @@
+"""XGBoost: second-order gradient boosting with a regularised objective (chapter 4).
+
+Each round computes, for every row, the first and second derivatives g, h of
+the loss at the current margin (eq. ``xgb-taylor``), grows a tree that
+maximises the regularised gain (eq. ``xgb-gain``) with leaf weights
+-G/(H + lambda) (eq. ``xgb-weight``), and adds it scaled by the learning rate
+eta. Margins and gradients are float32, as in the xgboost library, so that
+``tree_method="exact"`` reproduces its trees.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from .._validation import check_int, check_option, check_positive
+from .xgb_tree import bin_features, grow_exact, grow_hist, quantile_cuts
+
+F32 = np.float32
+
+
+def _sigmoid(margin):
+    return F32(1) / (F32(1) + np.exp(-margin))  # float32 throughout
+
+
+def squared_error_gh(y, margin):
+    """g = yhat - y, h = 1 (eq. ``xgb-gh-squared``)."""
+    return (margin[:, 0] - y)[:, None], np.ones_like(margin)
+
+
+def logistic_gh(y, margin):
+    """g = p - y, h = p (1 - p) with p = sigmoid(margin) (eq. ``xgb-gh-logistic``)."""
+    p = _sigmoid(margin[:, 0])
+    return (p - y)[:, None], np.maximum(p * (F32(1) - p), F32(1e-16))[:, None]
+
+
+def softmax_gh(y, margin):
+    """Per class g = p_k - 1[y = k], h = 2 p_k (1 - p_k), the softmax as xgboost writes it."""
+    z = np.exp(margin - margin.max(axis=1, keepdims=True))
+    p = z / z.sum(axis=1, keepdims=True)
+    onehot = np.eye(margin.shape[1], dtype=F32)[y]
+    return p - onehot, np.maximum(F32(2) * p * (F32(1) - p), F32(1e-16))
+
+
+class BaseXGBoost(BaseEstimator):
+    """The boosting loop and parameter checks shared by regressor and classifier."""
+
+    def __init__(
+        self,
+        *,
+        n_estimators=100,
+        learning_rate=0.3,
+        max_depth=6,
+        reg_lambda=1.0,
+        gamma=0.0,
+        min_child_weight=1.0,
+        subsample=1.0,
+        colsample_bytree=1.0,
+        base_score=None,
+        tree_method="hist",
+        max_bin=256,
+        random_state=None,
+    ):
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.max_depth = max_depth
+        self.reg_lambda = reg_lambda
+        self.gamma = gamma
+        self.min_child_weight = min_child_weight
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.base_score = base_score
+        self.tree_method = tree_method
+        self.max_bin = max_bin
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # missing values learn a default direction
+        return tags
+
+    def _check_params(self) -> None:
+        check_int("n_estimators", self.n_estimators, low=1)
+        check_positive("learning_rate", self.learning_rate)
+        check_int("max_depth", self.max_depth, low=1)
+        check_int("max_bin", self.max_bin, low=2)
+        check_option("tree_method", self.tree_method, ("exact", "hist"))
+        for name in ("reg_lambda", "gamma", "min_child_weight"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
+                raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+        for name in ("subsample", "colsample_bytree"):
+            value = getattr(self, name)
+            if not (isinstance(value, numbers.Real) and 0 < value <= 1):
+                raise ValueError(f"{name} must be in (0, 1], got {value!r}.")
+
+    def _tree_params(self) -> dict:
+        return {
+            "max_depth": self.max_depth,
+            "reg_lambda": float(self.reg_lambda),
+            "gamma": float(self.gamma),
+            "min_child_weight": float(self.min_child_weight),
+            "learning_rate": float(self.learning_rate),
+        }
+
+    def _boost(self, X, y, gh, base_margin, sample_weight):
+        """Fit ``n_estimators`` rounds of trees (K per round for K margins).
+
+        ``base_margin(y, weight)`` gives the starting margin of every output.
+        """
+        weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        if np.any(weight < 0) or not weight.sum() > 0:
+            raise ValueError("sample_weight must be non-negative with a positive sum.")
+        if np.any(weight == 0):  # a row of weight 0 is a row removed
+            X, y, weight = X[weight > 0], y[weight > 0], weight[weight > 0]
+        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
+        XT = np.ascontiguousarray(X.T, dtype=F32)
+        n_features, n = XT.shape
+        self.base_margin_ = np.asarray(base_margin(y, weight), dtype=F32)
+        margin = np.tile(self.base_margin_, (n, 1))
+        prepared = self._prepare(XT, weight)
+        params = self._tree_params()
+        self.trees_ = []
+        for _ in range(self.n_estimators):
+            g, h = gh(y, margin)
+            w = weight.copy()
+            if self.subsample < 1:  # rows left out this round get g = h = 0
+                w[rng.permutation(n)[int(round(self.subsample * n)) :]] = 0
+            g, h = g * w[:, None], h * w[:, None]
+            cols = np.arange(n_features)
+            if self.colsample_bytree < 1:
+                k = max(1, int(round(self.colsample_bytree * n_features)))
+                cols = np.sort(rng.permutation(n_features)[:k])
+            stage = []
+            for j in range(margin.shape[1]):
+                tree = self._grow(prepared, cols, g[:, j], h[:, j], params)
+                margin[:, j] += tree.predict(XT)  # float32, as xgboost's prediction cache
+                stage.append(tree)
+            self.trees_.append(stage)
+        return self
+
+    def _prepare(self, XT, weight):
+        """Sort (exact) or bin (hist) the features once for all rounds."""
+        if self.tree_method == "exact":
+            order = np.argsort(XT, axis=1, kind="stable").astype(np.int32)  # NaN last
+            return {"XT": XT, "order": order, "missing": np.isnan(XT).any(axis=1)}
+        cuts = [quantile_cuts(XT[f], self.max_bin, weight) for f in range(XT.shape[0])]
+        self.cuts_ = cuts
+        n_slots = self.max_bin + 1
+        return {"binned": bin_features(XT, cuts, n_slots), "cuts": cuts, "n_slots": n_slots}
+
+    def _grow(self, prepared, cols, g, h, params):
+        full = cols.shape[0] == (
+            prepared["XT"].shape[0] if "XT" in prepared else len(prepared["cuts"])
+        )
+        if self.tree_method == "exact":
+            XT, order, missing = prepared["XT"], prepared["order"], prepared["missing"]
+            if not full:
+                XT, order, missing = XT[cols], order[cols], missing[cols]
+            tree = grow_exact(np.ascontiguousarray(XT), order, g, h, missing, params)
+        else:
+            binned, cuts, n_slots = prepared["binned"], prepared["cuts"], prepared["n_slots"]
+            if not full:  # renumber the chosen features' slots from 0
+                offsets = (np.arange(cols.shape[0]) - cols) * n_slots
+                binned = binned[:, cols] + offsets
+                cuts = [cuts[c] for c in cols]
+            tree = grow_hist(binned, cuts, g, h, params, n_slots)
+        split = tree.feature >= 0
+        tree.feature[split] = cols[tree.feature[split]]
+        return tree
+
+    def _margins(self, X, n_trees: int | None = None) -> np.ndarray:
+        check_is_fitted(self, "trees_")
+        X = validate_data(self, X, dtype=F32, reset=False, ensure_all_finite="allow-nan")
+        XT = np.ascontiguousarray(X.T)
+        margin = np.tile(self.base_margin_, (X.shape[0], 1))
+        for stage in self.trees_[:n_trees]:
+            for j, tree in enumerate(stage):
+                margin[:, j] += tree.predict(XT)
+        return margin
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Total gain of the splits on each feature, normalised (xgboost's "total_gain")."""
+        check_is_fitted(self, "trees_")
+        total = np.zeros(self.n_features_in_)
+        for stage in self.trees_:
+            for t in stage:
+                split = t.feature >= 0
+                np.add.at(total, t.feature[split], t.gain[split])
+        return total / total.sum() if total.sum() > 0 else total
+
+
+class XGBoostRegressor(RegressorMixin, BaseXGBoost):
+    """XGBoost for regression with the squared error.
+
+    Parameters
+    ----------
+    n_estimators, learning_rate (eta), max_depth : the boosting schedule.
+    reg_lambda : L2 penalty on the leaf weights (>= 0).
+    gamma : the least gain a split must bring, else it is pruned (>= 0).
+    min_child_weight : the least sum of h a child may hold (>= 0).
+    subsample, colsample_bytree : fractions of rows per round and features per tree.
+    base_score : the initial prediction; None uses the mean target.
+    tree_method : "exact" (every threshold) or "hist" (``max_bin`` bins).
+    random_state : int, RandomState or None.
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y, dtype=F32, y_numeric=True, ensure_all_finite="allow-nan")
+        self._check_params()
+
+        def base(y, w):  # the weighted mean target, unless given
+            return [np.average(y, weights=w) if self.base_score is None else self.base_score]
+
+        return self._boost(X, y.astype(F32), squared_error_gh, base, sample_weight)
+
+    def predict(self, X) -> np.ndarray:
+        return self._margins(X)[:, 0]
+
+
+class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
+    """XGBoost for classification: binary logistic, or softmax with one tree per class.
+
+    Parameters are those of :class:`XGBoostRegressor`; ``base_score`` is a
+    probability for two classes (None: 0.5) and a margin for more.
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y, dtype=F32, ensure_all_finite="allow-nan")
+        check_classification_targets(y)
+        self._check_params()
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        self.n_classes_ = len(self.classes_)
+        if self.n_classes_ < 2:
+            raise ValueError(f"y has only one class ({self.classes_[0]!r}); need two or more.")
+        if self.n_classes_ == 2:
+            p = 0.5 if self.base_score is None else self.base_score
+            if not 0 < p < 1:
+                raise ValueError(f"base_score must be a probability in (0, 1), got {p!r}.")
+            margin = [np.log(p / (1 - p))]
+            return self._boost(
+                X, codes.astype(F32), logistic_gh, lambda y, w: margin, sample_weight
+            )
+        margin = np.full(self.n_classes_, 0.5 if self.base_score is None else self.base_score)
+        return self._boost(X, codes, softmax_gh, lambda y, w: margin, sample_weight)
+
+    def predict_proba(self, X) -> np.ndarray:
+        margin = self._margins(X)
+        if margin.shape[1] == 1:
+            p = _sigmoid(margin[:, 0])
+            return np.column_stack([1 - p, p])
+        z = np.exp(margin - margin.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+    def predict(self, X) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]

@@ -1,0 +1,173 @@
+"""XGBoost: exact parity with the xgboost library, histograms, missing values, bad input."""
+
+import numpy as np
+import pytest
+import xgboost as xgb
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, make_classification
+
+from groundup.boosting import (
+    XGBoostClassifier,
+    XGBoostRegressor,
+    build_histograms,
+    grow_hist,
+    quantile_cuts,
+)
+from groundup.boosting.xgb_tree import bin_features
+
+
+def with_missing(X, fraction=0.2, seed=0):
+    X = X.astype(float).copy()
+    X[np.random.default_rng(seed).random(X.shape) < fraction] = np.nan
+    return X
+
+
+PARAMS = [
+    {"max_depth": 4, "reg_lambda": 1.0, "gamma": 0.0, "min_child_weight": 1.0},
+    {"max_depth": 6, "reg_lambda": 5.0, "gamma": 50.0, "min_child_weight": 3.0},
+    {"max_depth": 3, "reg_lambda": 0.0, "gamma": 0.0, "min_child_weight": 0.0},
+]
+
+
+@pytest.mark.parametrize(
+    ("params", "missing"),
+    [
+        (PARAMS[0], False),
+        (PARAMS[0], True),
+        (PARAMS[1], False),
+        (PARAMS[1], True),
+        (PARAMS[2], False),
+    ],
+)
+def test_exact_regression_matches_xgboost(params, missing):
+    """Prediction for prediction, with and without 20% missing values.
+
+    Not tested: lambda = 0 with missing values, where at round 24 a split's
+    two default directions score 7200.839 and 7200.840 in float32, one unit
+    in the last place apart; which one wins depends on the order in which
+    the sums were rounded, and ours cannot follow xgboost's to the last bit.
+    """
+    X, y = load_diabetes(return_X_y=True)
+    if missing:
+        X = with_missing(X)
+    common = dict(n_estimators=60, learning_rate=0.3, base_score=150.0, **params)
+    ours = XGBoostRegressor(tree_method="exact", **common).fit(X, y)
+    theirs = xgb.XGBRegressor(tree_method="exact", n_jobs=1, **common).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_exact_classifier_matches_xgboost(missing):
+    X, y = load_breast_cancer(return_X_y=True)
+    if missing:
+        X = with_missing(X, seed=1)
+    common = dict(n_estimators=50, learning_rate=0.3, max_depth=4, base_score=0.5)
+    ours = XGBoostClassifier(tree_method="exact", **common).fit(X, y)
+    theirs = xgb.XGBClassifier(tree_method="exact", n_jobs=1, **common).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-4)
+
+
+def test_exact_multiclass_matches_xgboost():
+    X, y = load_iris(return_X_y=True)
+    common = dict(n_estimators=30, learning_rate=0.3, max_depth=3, base_score=0.5)
+    ours = XGBoostClassifier(tree_method="exact", **common).fit(X, y)
+    theirs = xgb.XGBClassifier(tree_method="exact", n_jobs=1, **common).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-4)
+
+
+def test_split_gains_are_xgboosts():
+    X, y = load_diabetes(return_X_y=True)
+    common = dict(n_estimators=1, learning_rate=0.3, max_depth=2, base_score=150.0)
+    ours = XGBoostRegressor(tree_method="exact", **common).fit(X, y).trees_[0][0]
+    dump = xgb.XGBRegressor(tree_method="exact", n_jobs=1, **common).fit(X, y)
+    frame = dump.get_booster().trees_to_dataframe()
+    theirs = frame[frame.Feature != "Leaf"].sort_values("Node")
+    np.testing.assert_allclose(
+        np.sort(ours.gain[ours.feature >= 0]), np.sort(theirs.Gain), rtol=1e-6
+    )
+
+
+def test_hist_is_close_to_xgboost_hist():
+    X, y = make_classification(n_samples=6000, n_features=10, n_informative=6, random_state=0)
+    common = dict(n_estimators=40, learning_rate=0.3, max_depth=4, base_score=0.5)
+    ours = XGBoostClassifier(tree_method="hist", **common).fit(X[:4000], y[:4000])
+    theirs = xgb.XGBClassifier(tree_method="hist", n_jobs=1, **common).fit(X[:4000], y[:4000])
+    assert abs(ours.score(X[4000:], y[4000:]) - theirs.score(X[4000:], y[4000:])) < 0.02
+
+
+def test_subtraction_trick_equals_direct_histograms():
+    X, y = make_classification(n_samples=3000, n_features=6, random_state=1)
+    XT = np.ascontiguousarray(X.T, dtype=np.float32)
+    cuts = [quantile_cuts(XT[f], 32) for f in range(6)]
+    binned = bin_features(XT, cuts, 33)
+    g, h = np.random.default_rng(0).normal(size=3000), np.ones(3000)
+    node = np.random.default_rng(1).integers(0, 4, 3000)
+    whole = build_histograms(binned, g, h, np.arange(3000), node // 2, 2, 33)
+    parts = build_histograms(binned, g, h, np.arange(3000), node, 4, 33)
+    np.testing.assert_allclose(whole, parts[:, 0::2] + parts[:, 1::2], atol=1e-9)
+
+
+def test_sharded_histograms_give_the_same_tree():
+    X, y = make_classification(n_samples=4000, n_features=8, random_state=2)
+    XT = np.ascontiguousarray(X.T, dtype=np.float32)
+    cuts = [quantile_cuts(XT[f], 64) for f in range(8)]
+    binned = bin_features(XT, cuts, 65)
+    g, h = (0.5 - y).astype(np.float64), np.full(4000, 0.25)
+    params = dict(max_depth=5, reg_lambda=1.0, gamma=0.0, min_child_weight=1.0, learning_rate=0.3)
+    single = grow_hist(binned, cuts, g, h, params, 65)
+    shards = np.array_split(np.arange(4000), 3)
+
+    def all_reduce(rows, node_of_row, n_nodes):
+        owner = np.searchsorted([s[-1] for s in shards], rows)  # which worker holds a row
+        return sum(
+            build_histograms(binned, g, h, rows[owner == k], node_of_row[owner == k], n_nodes, 65)
+            for k in range(len(shards))
+        )
+
+    sharded = grow_hist(binned, cuts, g, h, params, 65, histograms=all_reduce)
+    np.testing.assert_array_equal(single.feature, sharded.feature)
+    np.testing.assert_array_equal(single.threshold, sharded.threshold)
+    np.testing.assert_allclose(single.value, sharded.value, rtol=1e-6)
+
+
+def test_missing_values_learn_a_default_direction():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 3))
+    y = (X[:, 0] > 0).astype(float)
+    X[y == 1, 1] = np.nan  # missingness in feature 1 tells the class
+    X[:, 0] = rng.normal(size=2000)  # feature 0 is now noise
+    model = XGBoostClassifier(n_estimators=5, max_depth=1, tree_method="exact").fit(X, y)
+    root = model.trees_[0][0]
+    assert root.feature[0] == 1 and root.default_left[0] in (True, False)
+    assert model.score(X, y) == 1.0
+
+
+def test_colsample_and_subsample_are_reproducible():
+    X, y = load_diabetes(return_X_y=True)
+    kw = dict(n_estimators=20, subsample=0.7, colsample_bytree=0.5, random_state=3)
+    a, b = XGBoostRegressor(**kw).fit(X, y), XGBoostRegressor(**kw).fit(X, y)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"reg_lambda": -1.0}, "reg_lambda"),
+        ({"gamma": -0.5}, "gamma"),
+        ({"max_bin": 1}, "max_bin"),
+        ({"tree_method": "approx"}, "tree_method"),
+        ({"subsample": 0.0}, "subsample"),
+        ({"colsample_bytree": 2.0}, "colsample_bytree"),
+        ({"learning_rate": 0.0}, "learning_rate"),
+        ({"n_estimators": 0}, "n_estimators"),
+    ],
+)
+def test_bad_parameters_name_themselves(params, match):
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.raises(ValueError, match=match):
+        XGBoostRegressor(**params).fit(X[:50], y[:50])
+
+
+def test_classifier_base_score_must_be_a_probability():
+    X, y = load_breast_cancer(return_X_y=True)
+    with pytest.raises(ValueError, match="base_score"):
+        XGBoostClassifier(base_score=1.5).fit(X, y)
