@@ -48,6 +48,16 @@ class XGBTree:
     def node_count(self) -> int:
         return int(self.feature.shape[0])
 
+    def leaves(self) -> np.ndarray:
+        """Ids of the leaves reachable from the root (pruning leaves orphans behind)."""
+        found, frontier = [], np.array([0])
+        while frontier.size:
+            is_leaf = self.feature[frontier] < 0
+            found.append(frontier[is_leaf])
+            inner = frontier[~is_leaf]
+            frontier = np.concatenate([self.left[inner], self.right[inner]])
+        return np.sort(np.concatenate(found))
+
     def apply(self, XT: np.ndarray) -> np.ndarray:
         """Leaf of every column of ``XT`` (features x samples, float32, NaN allowed)."""
         node = np.zeros(XT.shape[1], dtype=np.intp)

@@ -1,0 +1,64 @@
+"""XGBoost: groundup against the xgboost library (chapter 4).
+
+Task (issue "Chapter 4"): make_classification(n_samples=60000, n_features=20,
+n_informative=10, random_state=0), the last 10,000 rows held out; 100 rounds,
+depth 6, eta 0.3, 256 bins, one thread each (``n_jobs=1``), interleaved.
+Target for ``hist``: fit time at most 3x xgboost's, test log loss within 1%
+(relative). ``exact`` against ``exact`` is reported too.
+"""
+
+from __future__ import annotations
+
+import xgboost as xgb
+from sklearn.datasets import make_classification
+from sklearn.metrics import log_loss
+
+from groundup.boosting import XGBoostClassifier
+
+from .common import Row, interleaved, median
+
+REPEATS = 3
+
+
+def _row(method, ours, theirs, X_tr, y_tr, X_te, y_te, repeats, target, ok):
+    models = {"ours": ours, "peer": theirs}
+    fit = interleaved({k: (lambda m=m: m.fit(X_tr, y_tr)) for k, m in models.items()}, repeats)
+    loss = {k: log_loss(y_te, m.predict_proba(X_te)) for k, m in models.items()}
+    ratio = median(fit["ours"]) / median(fit["peer"])
+    return Row(
+        "XGBoost",
+        f"fit, {method}: make_classification 50k x 20, 100 rounds, depth 6",
+        "xgboost",
+        median(fit["ours"]),
+        median(fit["peer"]),
+        "test log loss",
+        loss["ours"],
+        loss["peer"],
+        target,
+        ok(ratio, loss["ours"], loss["peer"]),
+    )
+
+
+def run(repeats: int = REPEATS) -> list[Row]:
+    X, y = make_classification(n_samples=60000, n_features=20, n_informative=10, random_state=0)
+    data = (X[:50000], y[:50000], X[50000:], y[50000:])
+    common = dict(n_estimators=100, max_depth=6, learning_rate=0.3, base_score=0.5)
+    hist = _row(
+        "hist",
+        XGBoostClassifier(tree_method="hist", max_bin=256, **common),
+        xgb.XGBClassifier(tree_method="hist", max_bin=256, n_jobs=1, **common),
+        *data,
+        repeats,
+        "fit <= 3x, log loss within 1%",
+        lambda r, a, b: r <= 3.0 and abs(a - b) <= 0.01 * b,
+    )
+    exact = _row(
+        "exact",
+        XGBoostClassifier(tree_method="exact", **common),
+        xgb.XGBClassifier(tree_method="exact", n_jobs=1, **common),
+        *data,
+        1,
+        "(reported)",
+        lambda r, a, b: True,
+    )
+    return [hist, exact]
