@@ -43,6 +43,7 @@ class XGBTree:
     value: np.ndarray  # leaf values, learning rate included (float32)
     gain: np.ndarray  # split gain, eq. (xgb-gain)
     cover: np.ndarray  # H of each node
+    train_leaf: np.ndarray | None = None  # leaf of each training row, when known
 
     @property
     def node_count(self) -> int:
@@ -365,6 +366,7 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
     n = binned.shape[0]
     rec = _Recorder()
     node = np.zeros(n, np.intp)  # position of every row among the level's live nodes
+    node_id = np.zeros(n, np.intp)  # the deepest node each row has reached
     ids = np.array([0])
     live = np.arange(n)
     hist = histograms(live, node[live], 1)
@@ -402,8 +404,12 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
         hist[:, at_small] = small_hist
         hist[:, at_small ^ 1] = parent_hist - small_hist
         node[live] = child
+        node_id[live] = left_ids[p] + ~go_left
         ids = np.column_stack([left_ids, left_ids + 1]).ravel()
-    return rec.finish(lam, mcw, params["gamma"], params["learning_rate"])
+    tree = rec.finish(lam, mcw, params["gamma"], params["learning_rate"])
+    if not (tree.feature[node_id] >= 0).any() and params["gamma"] <= 0:
+        tree.train_leaf = node_id  # every row sits in a leaf: no need to re-route it
+    return tree
 
 
 def _hist_level(hist, stats, lam, mcw):

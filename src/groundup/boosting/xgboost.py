@@ -139,7 +139,9 @@ class BaseXGBoost(BaseEstimator):
             stage = []
             for j in range(margin.shape[1]):
                 tree = self._grow(prepared, cols, g[:, j], h[:, j], params)
-                margin[:, j] += tree.predict(XT)  # float32, as xgboost's prediction cache
+                leaf = tree.train_leaf if tree.train_leaf is not None else tree.apply(XT)
+                tree.train_leaf = None  # the model keeps no per-row data
+                margin[:, j] += tree.value[leaf]  # float32, as xgboost's prediction cache
                 stage.append(tree)
             self.trees_.append(stage)
         return self
