@@ -11,7 +11,7 @@ JBFLAGS := $(if $(STRICT),-W -n --keep-going,)
 # The book build and the notebook tests hide progress bars (see groundup.utils.progress).
 export GROUNDUP_PROGRESS ?= 0
 
-.PHONY: help venv book test lint unit chapters chapter build-strict bench serve lab student clean
+.PHONY: help venv book test lint unit chapters chapter build-strict e2e bench serve lab student clean
 
 help:
 	@echo "make book   build the HTML book into _build/html"
@@ -20,6 +20,8 @@ help:
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000"
 	@echo "make bench  run benchmarks/ and write book/benchmarks.md"
 	@echo "make chapter NB=01_random_forest   run one chapter's checks"
+	@echo "make student  the student edition of every chapter in _build/student"
+	@echo "make e2e    browser tests of the built site (needs chromium, chromium-driver)"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +48,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check --line-length 88 --extend-ignore E402 _build/lint  # code lines fit the page
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q --ignore=tests/site
+	$(BIN)/python -m pytest tests -q --ignore=tests/site --ignore=tests/e2e
 
 # Every cell of every chapter runs; a failing assert fails the test.
 chapters: $(STAMP)
@@ -66,6 +68,15 @@ chapter: $(STAMP)
 build-strict: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	$(BIN)/python -m pytest tests/site -q
+
+# Headless Chromium against the built site on 127.0.0.1 (screenshots in _build/e2e).
+e2e: $(STAMP)
+	@test -f _build/html/index.html || (echo "run 'make book' first" && exit 2)
+	$(BIN)/python -m pytest tests/e2e -q
+
+# Chapters without solutions or outputs, as plain notebooks, plus a zip.
+student: $(STAMP)
+	$(BIN)/python book/_ext/plain_notebook.py --student _build/student $(CHAPTERS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

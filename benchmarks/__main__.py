@@ -35,6 +35,18 @@ with `make bench` (or `python -m benchmarks forest` for one module).
 """
 
 
+RUN_TIMES = """
+## Chapter run times
+
+How long each chapter took to execute on the last build of this site (from
+the execution cache, on the machine that built it). Every chapter is meant to
+stay under 60 seconds on a 2-core laptop.
+
+```{nb-exec-table}
+```
+"""
+
+
 def table(rows: list[Row]) -> str:
     lines = [
         "| topic | task | peer | ours (s) | peer (s) | ratio ours/peer "
@@ -74,7 +86,9 @@ def write_page() -> None:
         record = json.loads(path.read_text())
         rows += [Row(**r) for r in record["rows"]]
         notes.append(f"`{name}`: {record['measured']}, {record['machine']}")
-    PAGE.write_text(HEADER + "Measured: " + "; ".join(notes) + ".\n\n" + table(rows) + "\n")
+    PAGE.write_text(
+        HEADER + "Measured: " + "; ".join(notes) + ".\n\n" + table(rows) + "\n" + RUN_TIMES
+    )
     print(f"wrote {PAGE}")
 
 

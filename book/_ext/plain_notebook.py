@@ -175,26 +175,31 @@ def plain_notebook(nb, chapter_dir: Path, student: bool = False):
     return nb
 
 
-def main(argv: list[str]) -> None:
+def write_student_edition(chapters: list[Path], out: Path) -> list[Path]:
+    """Student notebooks (no outputs, no solutions) of ``chapters``, and a zip of them."""
     import jupytext
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--student", required=True, help="output folder")
-    parser.add_argument("chapters", nargs="+")
-    args = parser.parse_args(argv)
-    out = Path(args.student)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in map(Path, args.chapters):
+    for source in chapters:
         nb = plain_notebook(jupytext.read(source), source.parent.resolve(), student=True)
-        target = out / f"{source.stem}.ipynb"
         nbformat.validate(nb)
+        target = out / f"{source.stem}.ipynb"
         nbformat.write(nb, target)
         written.append(target)
     with zipfile.ZipFile(out / "groundup-student-notebooks.zip", "w", zipfile.ZIP_DEFLATED) as z:
         for path in written:
             z.write(path, path.name)
-    print(f"{len(written)} student notebooks and a zip in {out}")
+    return written
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--student", required=True, help="output folder")
+    parser.add_argument("chapters", nargs="+")
+    args = parser.parse_args(argv)
+    written = write_student_edition([Path(c) for c in args.chapters], Path(args.student))
+    print(f"{len(written)} student notebooks and a zip in {args.student}")
 
 
 if __name__ == "__main__":
