@@ -15,7 +15,7 @@ from sklearn.tree import DecisionTreeClassifier as SkTree
 
 from groundup.ensemble import AdaBoostClassifier
 
-from .common import Row, interleaved, median
+from .common import Row, fit_medians
 
 REPEATS = 5
 
@@ -27,16 +27,16 @@ def run(repeats: int = REPEATS) -> list[Row]:
         "ours": AdaBoostClassifier(n_estimators=400),
         "peer": SkAdaBoost(SkTree(max_depth=1), n_estimators=400, random_state=0),
     }
-    fit = interleaved({k: (lambda m=m: m.fit(X_tr, y_tr)) for k, m in models.items()}, repeats)
+    fit = fit_medians(models, X_tr, y_tr, repeats)
     err = {k: float(np.mean(m.predict(X_te) != y_te)) for k, m in models.items()}
-    ratio = median(fit["ours"]) / median(fit["peer"])
+    ratio = fit["ours"] / fit["peer"]
     return [
         Row(
             "AdaBoost",
             "fit: ESL 10.2 (2,000 x 10), 400 stumps",
             "scikit-learn",
-            median(fit["ours"]),
-            median(fit["peer"]),
+            fit["ours"],
+            fit["peer"],
             "test error",
             err["ours"],
             err["peer"],

@@ -13,7 +13,7 @@ from sklearn.ensemble import GradientBoostingClassifier as SkBoosting
 
 from groundup.boosting import GradientBoostingClassifier
 
-from .common import Row, interleaved, median
+from .common import Row, fit_medians
 
 REPEATS = 2
 
@@ -23,16 +23,16 @@ def run(repeats: int = REPEATS) -> list[Row]:
     X_tr, y_tr, X_te, y_te = X[:50000], y[:50000], X[50000:], y[50000:]
     params = {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.1, "random_state": 0}
     models = {"ours": GradientBoostingClassifier(**params), "peer": SkBoosting(**params)}
-    fit = interleaved({k: (lambda m=m: m.fit(X_tr, y_tr)) for k, m in models.items()}, repeats)
+    fit = fit_medians(models, X_tr, y_tr, repeats)
     acc = {k: m.score(X_te, y_te) for k, m in models.items()}
-    ratio = median(fit["ours"]) / median(fit["peer"])
+    ratio = fit["ours"] / fit["peer"]
     return [
         Row(
             "gradient boosting",
             "fit: make_classification 50k x 20, 100 rounds, depth 3",
             "scikit-learn",
-            median(fit["ours"]),
-            median(fit["peer"]),
+            fit["ours"],
+            fit["peer"],
             "accuracy",
             acc["ours"],
             acc["peer"],

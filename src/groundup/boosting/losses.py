@@ -20,6 +20,8 @@ by the inverted CDF) follow scikit-learn's, so the two libraries agree.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 from scipy.special import expit, logsumexp, softmax
 
@@ -56,17 +58,29 @@ def _safe_ratio(num, den):
     return out
 
 
-class Loss:
+class Loss(ABC):
     """Interface; see the module docstring. ``raw`` has shape (n, n_trees)."""
 
     n_trees = 1
 
-    def before_round(self, y, raw, w) -> None:
+    def before_round(self, y, raw, w) -> None:  # noqa: B027 - optional hook
         """Per-round set-up (Huber re-estimates its threshold here)."""
 
+    @abstractmethod
+    def init(self, y, w, weighted=True):
+        """f_0: the best constant."""
+
+    @abstractmethod
+    def negative_gradient(self, y, raw):
+        """The pseudo-residuals, shape (n, n_trees)."""
+
+    @abstractmethod
     def leaf_values(self, y, raw, neg_grad, w, leaf, n_nodes):
-        """Line-searched value of each leaf that holds rows; ``None`` keeps the tree's."""
-        raise NotImplementedError  # pragma: no cover - each loss defines it
+        """(leaves, values) of the line search, or ``None`` to keep the tree's means."""
+
+    @abstractmethod
+    def __call__(self, y, raw, w):
+        """The weighted mean loss."""
 
 
 def _quantile(y, w, q, weighted):
