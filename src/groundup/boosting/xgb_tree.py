@@ -83,6 +83,8 @@ def leaf_weight(G, H, reg_lambda, min_child_weight):
 
 def score(G, H, reg_lambda, dtype=np.float32):
     """G^2 / (H + lambda), 0 where H <= 0 (xgboost's CalcGain; float32 by default)."""
+    if reg_lambda > 0 and dtype == np.float64:  # H = 0 means G = 0: no division by 0
+        return G * G / (H + reg_lambda)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(H > 0, G * G / (H + reg_lambda), 0.0).astype(dtype, copy=False)
 
@@ -317,13 +319,13 @@ def quantile_cuts(x: np.ndarray, max_bin: int, weight: np.ndarray | None = None)
 
 
 def bin_features(XT: np.ndarray, cuts: list[np.ndarray], n_slots: int) -> np.ndarray:
-    """Bin index of every value: (n, n_features) int32 with feature offsets added.
+    """Bin index of every value: (n, n_features) with feature offsets added.
 
     Feature f owns slots f * n_slots ... f * n_slots + n_slots - 1; a value
     gets the number of cuts at or below it, and NaN the last slot.
     """
     n_features, n = XT.shape
-    out = np.empty((n, n_features), np.int32)
+    out = np.empty((n, n_features), np.intp)  # bincount's own index type: no copies
     for f in range(n_features):
         b = np.searchsorted(cuts[f], XT[f], side="right")
         out[:, f] = np.where(np.isnan(XT[f]), n_slots - 1, b) + f * n_slots
@@ -342,11 +344,14 @@ def build_histograms(binned, g, h, rows, node_of_row, n_nodes, n_slots):
         index = binned.ravel()
         g_rows, h_rows = g, h
     else:
-        index = (binned[rows] + (node_of_row * (n_features * n_slots))[:, None]).ravel()
+        index = binned[rows]  # a fresh copy, offset in place by each row's node
+        index += (node_of_row * (n_features * n_slots))[:, None]
+        index = index.ravel()
         g_rows, h_rows = g[rows], h[rows]
-    hg = np.bincount(index, weights=np.repeat(g_rows, n_features), minlength=size)
-    hh = np.bincount(index, weights=np.repeat(h_rows, n_features), minlength=size)
-    return np.stack([hg, hh]).reshape(2, n_nodes, n_features, n_slots)
+    out = np.empty((2, size))
+    out[0] = np.bincount(index, weights=np.repeat(g_rows, n_features), minlength=size)
+    out[1] = np.bincount(index, weights=np.repeat(h_rows, n_features), minlength=size)
+    return out.reshape(2, n_nodes, n_features, n_slots)
 
 
 def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
@@ -389,14 +394,25 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
         new_pos[split] = np.arange(split.sum())
         p = new_pos[node[live]]
         live, p = live[p >= 0], p[p >= 0]
-        b = binned[live, feat[split][p]] - feat[split][p] * n_slots
+        f_row = feat[split][p]
+        b = binned.ravel()[live * binned.shape[1] + f_row] - f_row * n_slots  # one flat take
         missing = b == n_slots - 1
         go_left = np.where(missing, dleft[split][p], b < slot[split][p] + 1)
         child = 2 * p + ~go_left
+        node_id[live] = left_ids[p] + ~go_left
+        ids = np.column_stack([left_ids, left_ids + 1]).ravel()
+        if depth + 1 == params["max_depth"]:
+            # The children are leaves: their G and H are plain sums (one more
+            # all-reduce of two numbers per leaf when the rows are sharded).
+            n_children = 2 * int(split.sum())
+            G = np.bincount(child, weights=g[live], minlength=n_children)
+            H = np.bincount(child, weights=h[live], minlength=n_children)
+            rec.add_level(ids, G, H)
+            break
         # The subtraction trick: histogram the smaller child, subtract for the other.
         counts = np.bincount(child, minlength=2 * int(split.sum()))
         small_is_right = counts[1::2] < counts[0::2]
-        small = np.flatnonzero((child % 2 == 1) == small_is_right[child // 2])
+        small = np.flatnonzero(go_left != small_is_right[p])  # rows of the smaller child
         parent_hist = hist[:, split]
         small_hist = histograms(live[small], child[small] // 2, parent_hist.shape[1])
         at_small = 2 * np.arange(small_is_right.shape[0]) + small_is_right
@@ -404,8 +420,6 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
         hist[:, at_small] = small_hist
         hist[:, at_small ^ 1] = parent_hist - small_hist
         node[live] = child
-        node_id[live] = left_ids[p] + ~go_left
-        ids = np.column_stack([left_ids, left_ids + 1]).ravel()
     tree = rec.finish(lam, mcw, params["gamma"], params["learning_rate"])
     if not (tree.feature[node_id] >= 0).any() and params["gamma"] <= 0:
         tree.train_leaf = node_id  # every row sits in a leaf: no need to re-route it
@@ -415,16 +429,18 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
 def _hist_level(hist, stats, lam, mcw):
     """Best (feature, bin) split per node from the histograms, both missing directions."""
     G, H = stats
-    present = hist[:, :, :, :-1]
-    prefix = np.cumsum(present, axis=3)[:, :, :, :-1]  # split after bin k: bins 0..k left
+    # Split after bin k: bins 0..k go left. (The cumulative sum runs over the
+    # contiguous rows, missing slot included, which is last and sliced off.)
+    prefix = np.cumsum(hist, axis=3)[:, :, :, :-2]
     missing = hist[:, :, :, -1:]
     total = stats[:, :, None, None]
     root = score(G, H, lam, np.float64)[:, None, None]
     best_gain, best_dir = None, None
     # Without missing values at this level one direction is enough (left by default).
-    directions = (True, False) if missing[1].any() else (True,)
+    has_missing = bool(missing[1].any())
+    directions = (True, False) if has_missing else (True,)
     for dleft in directions:
-        L = prefix + missing if dleft else prefix
+        L = prefix + missing if dleft and has_missing else prefix
         R = total - L
         ok = (L[1] >= mcw) & (R[1] >= mcw)
         gain = score(*L, lam, np.float64) + score(*R, lam, np.float64) - root
