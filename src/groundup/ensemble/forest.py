@@ -78,7 +78,7 @@ class BaseForest(BaseEstimator):
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features,
         )
-        template.max_features_ = template._check_params(n_features)
+        template._check_params(n_features)  # bad tree parameters fail before any tree grows
         return template
 
     def _fit(self, X, stats_of, y, sample_weight, tree_attrs=None):
