@@ -1,4 +1,8 @@
-"""Neural-network building blocks (part II): activations and feed-forward blocks (chapter 5)."""
+"""Neural-network building blocks (part II).
+
+Activations and feed-forward blocks (chapter 5); smooth surrogates of
+discrete operations and metrics (chapter 7).
+"""
 
 from .activations import (
     ACTIVATIONS,
@@ -19,6 +23,18 @@ from .activations import (
     tanh,
 )
 from .feedforward import GLU_VARIANTS, FeedForward, GLUFeedForward, glu_hidden_width
+from .smooth import (
+    logsumexp,
+    reinforce_loss,
+    smooth_max,
+    soft_accuracy,
+    soft_accuracy_loss,
+    soft_argmax,
+    soft_f1,
+    soft_f1_loss,
+    soft_onehot_argmax,
+    soft_topk,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -31,6 +47,16 @@ __all__ = [
     "get_activation",
     "glu_hidden_width",
     "leaky_relu",
+    "logsumexp",
+    "reinforce_loss",
+    "smooth_max",
+    "soft_accuracy",
+    "soft_accuracy_loss",
+    "soft_argmax",
+    "soft_f1",
+    "soft_f1_loss",
+    "soft_onehot_argmax",
+    "soft_topk",
     "mish",
     "prelu",
     "relu",
