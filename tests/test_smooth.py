@@ -18,13 +18,13 @@ X = torch.tensor([2.0, 1.0, 4.0, 5.0, 3.0])
 
 
 def test_logsumexp_matches_torch_and_bounds_the_max():
-    x = torch.randn(7, 30, dtype=torch.float64) * 5
+    x = torch.randn(7, 30, dtype=torch.float64, generator=torch.Generator().manual_seed(0)) * 5
     torch.testing.assert_close(logsumexp(x), torch.logsumexp(x, dim=-1))
     for tau in (2.0, 1.0, 0.1, 0.01):
         lse, mx = logsumexp(x, temperature=tau), x.max(-1).values
-        # max < LSE in exact arithmetic; at tau = 0.01 the gap underflows to 0
+        # max < LSE in exact arithmetic; at small tau the gap is below float64's ulp
         assert torch.all(mx <= lse) and torch.all(lse <= mx + tau * torch.log(torch.tensor(30.0)))
-        if tau >= 0.1:
+        if tau >= 1.0:
             assert torch.all(mx < lse)
     assert logsumexp(torch.tensor([1000.0, 999.0])).isfinite()  # stable
 
