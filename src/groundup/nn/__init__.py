@@ -1,7 +1,8 @@
 """Neural-network building blocks (part II).
 
-Activations and feed-forward blocks (chapter 5); smooth surrogates of
-discrete operations and metrics (chapter 7).
+Activations and feed-forward blocks (chapter 5); receptive fields (chapter 6,
+in ``groundup.nn.receptive_field``); smooth surrogates of discrete operations
+and metrics (chapter 7).
 """
 
 from .activations import (

@@ -1,0 +1,101 @@
+"""Receptive fields: the two recursions, torch models, published architectures, bad input."""
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from groundup.nn.receptive_field import (
+    Layer,
+    Parallel,
+    alexnet_v2,
+    bottom_up,
+    empirical_receptive_field,
+    from_torch,
+    receptive_field,
+    resnet_v1_50,
+    top_down,
+    vgg_16,
+)
+
+layers = st.builds(
+    Layer,
+    kernel=st.integers(1, 7),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 3),
+    dilation=st.integers(1, 3),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(layers, min_size=1, max_size=8))
+def test_top_down_equals_bottom_up(stack):
+    assert top_down(stack) == bottom_up(stack).size
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [(alexnet_v2, (195, 32, 64)), (vgg_16, (212, 32, 90)), (resnet_v1_50, (483, 32, 239))],
+)
+def test_published_architectures(spec, expected):
+    field = receptive_field(spec())
+    assert (field.size, field.stride, field.padding) == expected
+
+
+def test_torchvision_stride_placement_shrinks_resnet():
+    assert receptive_field(resnet_v1_50(stride_in_first_unit=True)).size == 427
+
+
+def random_torch_stack(seed):
+    gen = torch.Generator().manual_seed(seed)
+    pick = lambda lo, hi: int(torch.randint(lo, hi + 1, (1,), generator=gen))  # noqa: E731
+    modules = []
+    for _ in range(pick(2, 5)):
+        kind = pick(0, 2)
+        k, s = pick(1, 5), pick(1, 2)
+        if kind == 0:
+            d = pick(1, 2)
+            modules += [nn.Conv2d(1, 1, k, s, padding=pick(0, (k - 1) // 2), dilation=d), nn.ReLU()]
+        elif kind == 1:
+            modules.append(nn.MaxPool2d(max(k, 2), s, padding=pick(0, max(k, 2) // 2)))
+        else:
+            modules.append(nn.AvgPool2d(max(k, 2), s))
+    return nn.Sequential(*modules)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_analytic_equals_empirical_on_random_torch_stacks(seed):
+    model = random_torch_stack(seed)
+    spec, _ = from_torch(model, 128)
+    assert empirical_receptive_field(model, 128) == receptive_field(spec).size
+
+
+def test_region_and_centre_of_output_units():
+    field = receptive_field([Layer(3, 2, 1), Layer(3, 2, 1)])  # the article's 5x5 picture
+    assert field.size == 7 and field.region(0) == (-3, 3) and field.centre(1) == 4.0
+
+
+def test_residual_paths_merge_and_misaligned_paths_fail():
+    unit = Parallel(((Layer(1), Layer(3, 1, 1), Layer(1)), (Layer(1),)))
+    assert receptive_field([unit, unit]).size == 5
+    with pytest.raises(ValueError, match="misaligned"):
+        receptive_field([Parallel(((Layer(3, 1, 0),), (Layer(1),)))])  # centres differ
+    with pytest.raises(ValueError, match="misaligned"):
+        receptive_field([Parallel(((Layer(3, 2, 1),), (Layer(1),)))])  # strides differ
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: Layer(0), "kernel"),
+        (lambda: Layer(3, stride=0), "stride"),
+        (lambda: Layer(3, padding=-1), "padding"),
+        (lambda: receptive_field([3]), "Layer"),
+        (lambda: from_torch(nn.Sequential(nn.Conv2d(1, 1, (3, 5))), 32), "square"),
+        (lambda: from_torch(nn.Sequential(nn.Linear(4, 4)), 32), "geometry"),
+    ],
+)
+def test_bad_input(make, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        make()
