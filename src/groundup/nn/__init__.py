@@ -2,7 +2,8 @@
 
 Activations and feed-forward blocks (chapter 5); receptive fields (chapter 6,
 in ``groundup.nn.receptive_field``); smooth surrogates of discrete operations
-and metrics (chapter 7).
+and metrics (chapter 7); a vanilla RNN with BPTT (chapter 10, in
+``groundup.nn.rnn``) and finite-difference checks (``groundup.nn.gradcheck``).
 """
 
 from .activations import (
