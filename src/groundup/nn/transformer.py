@@ -1,0 +1,210 @@
+"""The Transformer of Vaswani et al. (2017), written for reading (chapter 11).
+
+Shapes use B (batch), L (length; Lq for queries, Lk for keys), d (d_model),
+h (heads) and d_k = d / h. Boolean masks are True where attention is
+*allowed*; additive masks are added to the scores (use -inf to forbid).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    """softmax(q k^T / sqrt(d_k) + mask) v, eq. ``tf-attention``; returns (output, weights).
+
+    q: (..., Lq, d_k), k: (..., Lk, d_k), v: (..., Lk, d_v); mask broadcastable
+    to (..., Lq, Lk).
+    """
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., Lq, Lk)
+    if mask is not None:
+        if mask.dtype == torch.bool:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        else:
+            scores = scores + mask
+    weights = torch.softmax(scores, dim=-1)
+    return weights @ v, weights  # (..., Lq, d_v), (..., Lq, Lk)
+
+
+def causal_mask(length: int, device=None) -> torch.Tensor:
+    """(L, L) boolean: position i may attend to positions 0..i only."""
+    return torch.ones(length, length, dtype=torch.bool, device=device).tril()
+
+
+def padding_mask(tokens: torch.Tensor, pad: int) -> torch.Tensor:
+    """(B, 1, 1, L) boolean: False at padding tokens, for keys of every head and query."""
+    return (tokens != pad)[:, None, None, :]
+
+
+class MultiHeadAttention(nn.Module):
+    """h attention heads on d/h-dimensional projections, concatenated (eq. tf-multihead)."""
+
+    def __init__(self, d_model: int, n_heads: int, bias: bool = True):
+        super().__init__()
+        if d_model % n_heads:
+            raise ValueError(f"n_heads must divide d_model={d_model}, got n_heads={n_heads}.")
+        self.n_heads, self.d_k = n_heads, d_model // n_heads
+        self.w_q = nn.Linear(d_model, d_model, bias=bias)
+        self.w_k = nn.Linear(d_model, d_model, bias=bias)
+        self.w_v = nn.Linear(d_model, d_model, bias=bias)
+        self.w_o = nn.Linear(d_model, d_model, bias=bias)
+        self.attention = None  # the last attention weights, (B, h, Lq, Lk), for plots
+
+    def _split(self, x):  # (B, L, d) -> (B, h, L, d_k)
+        return x.view(x.shape[0], x.shape[1], self.n_heads, self.d_k).transpose(1, 2)
+
+    def forward(self, query, key, value, mask=None):
+        q, k, v = (
+            self._split(self.w_q(query)),
+            self._split(self.w_k(key)),
+            self._split(self.w_v(value)),
+        )
+        out, self.attention = scaled_dot_product_attention(q, k, v, mask)  # (B, h, Lq, d_k)
+        out = out.transpose(1, 2).reshape(query.shape[0], query.shape[1], -1)  # (B, Lq, d)
+        return self.w_o(out)
+
+
+def sinusoidal_positional_encoding(length: int, d_model: int) -> torch.Tensor:
+    """(L, d): PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...) (eq. tf-pe)."""
+    if d_model % 2:
+        raise ValueError(f"d_model must be even, got {d_model}.")
+    pos = torch.arange(length, dtype=torch.float64)[:, None]
+    freq = torch.exp(
+        -math.log(10000.0) * torch.arange(0, d_model, 2, dtype=torch.float64) / d_model
+    )
+    pe = torch.zeros(length, d_model, dtype=torch.float64)
+    pe[:, 0::2] = torch.sin(pos * freq)
+    pe[:, 1::2] = torch.cos(pos * freq)
+    return pe.float()
+
+
+class PositionwiseFeedForward(nn.Module):
+    """max(0, x W1 + b1) W2 + b2, applied to every position alike (eq. tf-ffn)."""
+
+    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0):
+        super().__init__()
+        self.w1, self.w2 = nn.Linear(d_model, d_ff), nn.Linear(d_ff, d_model)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        return self.w2(self.dropout(torch.relu(self.w1(x))))
+
+
+class EncoderLayer(nn.Module):
+    """Self-attention and a feed-forward network, each wrapped in add & norm.
+
+    Post-norm (the paper): x = norm(x + sublayer(x)). Pre-norm
+    (``norm_first=True``): x = x + sublayer(norm(x)).
+    """
+
+    def __init__(self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False):
+        super().__init__()
+        self.self_attn = MultiHeadAttention(d_model, n_heads)
+        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout)
+        self.norm1, self.norm2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
+        self.dropout = nn.Dropout(dropout)
+        self.norm_first = norm_first
+
+    def forward(self, x, mask=None):  # x: (B, L, d)
+        attend = lambda y: self.self_attn(y, y, y, mask)  # noqa: E731
+        if self.norm_first:
+            x = x + self.dropout(attend(self.norm1(x)))
+            return x + self.dropout(self.ff(self.norm2(x)))
+        x = self.norm1(x + self.dropout(attend(x)))
+        return self.norm2(x + self.dropout(self.ff(x)))
+
+
+class DecoderLayer(nn.Module):
+    """Masked self-attention, attention over the encoder's output, feed-forward."""
+
+    def __init__(self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False):
+        super().__init__()
+        self.self_attn = MultiHeadAttention(d_model, n_heads)
+        self.cross_attn = MultiHeadAttention(d_model, n_heads)
+        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout)
+        self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(d_model) for _ in range(3))
+        self.dropout = nn.Dropout(dropout)
+        self.norm_first = norm_first
+
+    def forward(self, x, memory, tgt_mask=None, memory_mask=None):
+        blocks = [
+            (self.norm1, lambda y: self.self_attn(y, y, y, tgt_mask)),
+            (self.norm2, lambda y: self.cross_attn(y, memory, memory, memory_mask)),
+            (self.norm3, self.ff),
+        ]
+        for norm, sublayer in blocks:
+            if self.norm_first:
+                x = x + self.dropout(sublayer(norm(x)))
+            else:
+                x = norm(x + self.dropout(sublayer(x)))
+        return x
+
+
+class Encoder(nn.Module):
+    def __init__(self, n_layers, d_model, n_heads, d_ff, dropout=0.0, norm_first=False):
+        super().__init__()
+        self.layers = nn.ModuleList(
+            EncoderLayer(d_model, n_heads, d_ff, dropout, norm_first) for _ in range(n_layers)
+        )
+        self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
+
+    def forward(self, x, mask=None):
+        for layer in self.layers:
+            x = layer(x, mask)
+        return self.norm(x)
+
+
+class Decoder(nn.Module):
+    def __init__(self, n_layers, d_model, n_heads, d_ff, dropout=0.0, norm_first=False):
+        super().__init__()
+        self.layers = nn.ModuleList(
+            DecoderLayer(d_model, n_heads, d_ff, dropout, norm_first) for _ in range(n_layers)
+        )
+        self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
+
+    def forward(self, x, memory, tgt_mask=None, memory_mask=None):
+        for layer in self.layers:
+            x = layer(x, memory, tgt_mask, memory_mask)
+        return self.norm(x)
+
+
+class Transformer(nn.Module):
+    """Encoder-decoder with token embeddings (scaled by sqrt(d)), positions and greedy decoding."""
+
+    def __init__(self, src_vocab, tgt_vocab, d_model=64, n_heads=4, d_ff=128, n_layers=2,
+                 dropout=0.0, max_len=512):  # fmt: skip
+        super().__init__()
+        self.d_model = d_model
+        self.src_embed = nn.Embedding(src_vocab, d_model)
+        self.tgt_embed = nn.Embedding(tgt_vocab, d_model)
+        self.register_buffer("pe", sinusoidal_positional_encoding(max_len, d_model))
+        self.encoder = Encoder(n_layers, d_model, n_heads, d_ff, dropout)
+        self.decoder = Decoder(n_layers, d_model, n_heads, d_ff, dropout)
+        self.generator = nn.Linear(d_model, tgt_vocab)
+
+    def _embed(self, table, tokens):  # (B, L) -> (B, L, d)
+        return table(tokens) * math.sqrt(self.d_model) + self.pe[: tokens.shape[1]]
+
+    def encode(self, src, src_mask=None):
+        return self.encoder(self._embed(self.src_embed, src), src_mask)
+
+    def decode(self, memory, tgt, src_mask=None):
+        mask = causal_mask(tgt.shape[1], tgt.device)
+        return self.decoder(self._embed(self.tgt_embed, tgt), memory, mask, src_mask)
+
+    def forward(self, src, tgt, src_mask=None):
+        """Logits for the next token at every target position: (B, Lt, tgt_vocab)."""
+        return self.generator(self.decode(self.encode(src, src_mask), tgt, src_mask))
+
+    @torch.no_grad()
+    def greedy_decode(self, src, max_len: int, start: int) -> torch.Tensor:
+        """Feed back the most likely token, one step at a time."""
+        memory = self.encode(src)
+        out = torch.full((src.shape[0], 1), start, dtype=torch.long, device=src.device)
+        for _ in range(max_len - 1):
+            logits = self.generator(self.decode(memory, out))[:, -1]
+            out = torch.cat([out, logits.argmax(-1, keepdim=True)], dim=1)
+        return out
