@@ -184,6 +184,9 @@ class Transformer(nn.Module):
         self.encoder = Encoder(n_layers, d_model, n_heads, d_ff, dropout)
         self.decoder = Decoder(n_layers, d_model, n_heads, d_ff, dropout)
         self.generator = nn.Linear(d_model, tgt_vocab)
+        for p in self.parameters():  # Glorot, as in the Annotated Transformer: small
+            if p.dim() > 1:  # embeddings, so sqrt(d) scaling does not drown the positions
+                nn.init.xavier_uniform_(p)
 
     def _embed(self, table, tokens):  # (B, L) -> (B, L, d)
         return table(tokens) * math.sqrt(self.d_model) + self.pe[: tokens.shape[1]]
