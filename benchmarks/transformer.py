@@ -35,7 +35,8 @@ def run(repeats: int = REPEATS) -> list[Row]:
     torch.set_num_threads(1)  # torch's own pool; threadpoolctl covers BLAS
     try:
         runs = {"ours": lambda: step(ours, x), "peer": lambda: step(peer, x)}
-        step(ours, x), step(peer, x)  # warm-up: allocator and kernels
+        for warm_up in runs.values():  # allocator and kernels
+            warm_up()
         times = {k: median(v) for k, v in interleaved(runs, repeats).items()}
     finally:
         torch.set_num_threads(threads)
