@@ -143,7 +143,7 @@ def test_checkpointing_lowers_the_measured_peak_as_the_cost_model_says():
         run_schedule(layers, x, recompute_all(n), loss_fn)
     assert plain.peak_bytes == (n + 1) * activation
     # k - 1 segment inputs plus one segment of n / k layers (its input and
-    # n / k outputs), plus the tensor the loss saves.
+    # n / k outputs; the loss saves the last output, already counted).
     assert ours.peak_bytes == (k - 1 + n // k + 1) * activation
     # x_0 stored, one layer's input and output, the loss's input.
     assert schedule.peak_bytes <= 3 * activation
