@@ -19,7 +19,7 @@ from pathlib import Path
 from .common import Row, machine
 
 # One module per chapter topic, in book order; each has run() -> list[Row].
-MODULES = ["forest", "adaboost", "gbdt", "xgboost", "checkpoint", "transformer"]
+MODULES = ["forest", "adaboost", "gbdt", "xgboost", "checkpoint", "word2vec", "transformer"]
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 PAGE = HERE.parent / "book" / "benchmarks.md"
