@@ -191,7 +191,8 @@ def planted_corpus(
                 f"{kind}_{i}" for i in range(markers)
             ]
             for _ in range(sentences_per_word):
-                context = list(rng.choice(pool, 6)) + list(rng.choice(filler, 2))
+                context = [pool[k] for k in rng.integers(len(pool), size=6)]
+                context += [filler[k] for k in rng.integers(len(filler), size=2)]
                 rng.shuffle(context)
                 corpus.append(context[:4] + [word] + context[4:])
     order = rng.permutation(len(corpus))

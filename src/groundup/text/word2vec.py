@@ -301,9 +301,6 @@ class Word2Vec:
         table = torch.from_numpy(noise_table(self.noise))
         threads = torch.get_num_threads()
         torch.set_num_threads(self.workers)
-        # Early updates multiply tiny numbers; subnormal floats are many times
-        # slower on x86 and halved our speed. Flush them to zero while training.
-        torch.set_flush_denormal(True)
         self.epoch_loss = []
         try:
             for epoch in range(self.epochs):
@@ -312,7 +309,6 @@ class Word2Vec:
                 self.epoch_loss.append(loss)
         finally:
             torch.set_num_threads(threads)
-            torch.set_flush_denormal(False)
         self.wv._unit = None
         return self
 
