@@ -2,8 +2,11 @@
 
 Activations and feed-forward blocks (chapter 5); receptive fields (chapter 6,
 in ``groundup.nn.receptive_field``); smooth surrogates of discrete operations
-and metrics (chapter 7); a vanilla RNN with BPTT (chapter 10, in
-``groundup.nn.rnn``) and finite-difference checks (``groundup.nn.gradcheck``).
+and metrics (chapter 7); gradient checkpointing (chapter 8, in
+``groundup.nn.checkpoint``); a vanilla RNN with BPTT (chapter 10, in
+``groundup.nn.rnn``) and finite-difference checks (``groundup.nn.gradcheck``);
+the Transformer (chapter 11, ``groundup.nn.transformer``) and OadTR (chapter
+12, ``groundup.nn.oadtr``).
 """
 
 from .activations import (
