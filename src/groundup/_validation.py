@@ -16,6 +16,12 @@ def check_int(name: str, value, *, low: int, allow_none: bool = False) -> None:
         raise ValueError(f"{name} must be an integer >= {low}{extra}, got {value!r}.")
 
 
+def check_counts(**values) -> None:
+    """Raise unless every keyword value is an integer >= 1, naming the first that is not."""
+    for name, value in values.items():
+        check_int(name, value, low=1)
+
+
 def check_positive(name: str, value) -> None:
     """Raise unless ``value`` is a real number > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_positive
+from ._validation import check_counts, check_positive
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,7 @@ def streaming_actions(
     a training and a test set share the first and differ in the second.
     Same seeds, same videos.
     """
-    for name, value in (
-        ("n_videos", n_videos),
-        ("length", length),
-        ("n_actions", n_actions),
-        ("n_features", n_features),
-    ):
-        check_int(name, value, low=1)
+    check_counts(n_videos=n_videos, length=length, n_actions=n_actions, n_features=n_features)
     for name, (low, high) in (("duration", duration), ("gap", gap)):
         if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high):
             raise ValueError(

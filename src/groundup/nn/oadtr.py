@@ -26,7 +26,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._validation import check_int
+from .._validation import check_counts, check_int
 from ..metrics import calibrated_frame_map, frame_map
 from ..utils import progress
 from .transformer import Decoder, Encoder, causal_mask
@@ -67,15 +67,14 @@ class OadTR(nn.Module):
         decoder: bool = True,
     ):
         super().__init__()
-        for name, value in (
-            ("n_features", n_features),
-            ("n_classes", n_classes),
-            ("history", history),
-            ("d_model", d_model),
-            ("encoder_layers", encoder_layers),
-            ("n_future", n_future),
-        ):
-            check_int(name, value, low=1)
+        check_counts(
+            n_features=n_features,
+            n_classes=n_classes,
+            history=history,
+            d_model=d_model,
+            encoder_layers=encoder_layers,
+            n_future=n_future,
+        )
         check_int("decoder_layers", decoder_layers, low=1 if decoder else 0)
         self.n_features, self.n_classes, self.history = n_features, n_classes, history
         self.n_future = n_future if decoder else 0
@@ -137,14 +136,13 @@ class GRUDetector(nn.Module):
         dropout: float = 0.1,
     ):
         super().__init__()
-        for name, value in (
-            ("n_features", n_features),
-            ("n_classes", n_classes),
-            ("history", history),
-            ("hidden", hidden),
-            ("n_future", n_future),
-        ):
-            check_int(name, value, low=1)
+        check_counts(
+            n_features=n_features,
+            n_classes=n_classes,
+            history=history,
+            hidden=hidden,
+            n_future=n_future,
+        )
         self.n_features, self.n_classes, self.history = n_features, n_classes, history
         self.n_future = n_future
         self.embed = nn.Linear(n_features, hidden)

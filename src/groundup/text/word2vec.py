@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import torch
 
-from .._validation import check_int, check_positive
+from .._validation import check_counts, check_int, check_positive
 from ..utils import progress
 
 
@@ -209,16 +209,15 @@ class Word2Vec:
         workers: int = 2,
         batch_size: int = 2048,
     ):
-        for name, value in (
-            ("vector_size", vector_size),
-            ("window", window),
-            ("min_count", min_count),
-            ("negative", negative),
-            ("epochs", epochs),
-            ("workers", workers),
-            ("batch_size", batch_size),
-        ):
-            check_int(name, value, low=1)
+        check_counts(
+            vector_size=vector_size,
+            window=window,
+            min_count=min_count,
+            negative=negative,
+            epochs=epochs,
+            workers=workers,
+            batch_size=batch_size,
+        )
         if sg not in (0, 1):
             raise ValueError(f"sg must be 0 (CBOW) or 1 (skip-gram), got {sg!r}.")
         check_positive("alpha", alpha)
