@@ -18,6 +18,7 @@ from gensim.models import Word2Vec as GensimWord2Vec
 
 from groundup.text import Word2Vec
 from groundup.text.corpus import load_corpus, porter_stem, word_pairs
+from groundup.text.word2vec import evaluate_word_pairs
 
 from .common import Row, median
 
@@ -26,15 +27,8 @@ SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5,
 
 
 def spearman(wv, pairs) -> float:
-    return wv.evaluate_word_pairs(pairs, transform=porter_stem)[1]
-
-
-def gensim_spearman(wv, pairs) -> float:
-    stemmed = [(porter_stem(a), porter_stem(b), s) for a, b, s in pairs]
-    kept = [(a, b, s) for a, b, s in stemmed if a in wv.key_to_index and b in wv.key_to_index]
-    from scipy import stats
-
-    return stats.spearmanr([wv.similarity(a, b) for a, b, _ in kept], [s for *_, s in kept])[0]
+    """WordSim353 Spearman on stemmed, in-vocabulary pairs; ours or gensim's vectors."""
+    return evaluate_word_pairs(wv, pairs, transform=porter_stem)[1]
 
 
 def run(repeats: int = REPEATS) -> list[Row]:
@@ -52,7 +46,7 @@ def run(repeats: int = REPEATS) -> list[Row]:
             start = time.perf_counter()
             peer = GensimWord2Vec(corpus, sg=sg, seed=seed, workers=2, **SETTINGS)
             times["peer"].append(time.perf_counter() - start)
-            quality["peer"].append(gensim_spearman(peer.wv, pairs))
+            quality["peer"].append(spearman(peer.wv, pairs))
         ours_q, peer_q = float(median(quality["ours"])), float(median(quality["peer"]))
         ratio = median(times["ours"]) / median(times["peer"])
         rows.append(

@@ -151,24 +151,8 @@ class KeyedVectors:
         return words[int(np.argmin(vectors @ (mean / np.linalg.norm(mean))))]
 
     def evaluate_word_pairs(self, pairs, transform=None):
-        """Pearson and Spearman correlation of cosine similarity with human scores.
-
-        ``pairs``: (word1, word2, score) triples (see ``corpus.word_pairs``);
-        ``transform`` maps each word before lookup (e.g. a stemmer). Pairs with
-        a word outside the vocabulary are skipped. Returns (pearson, spearman,
-        share of pairs skipped).
-        """
-        from scipy import stats
-
-        transform = transform or (lambda w: w)
-        kept = [(transform(a), transform(b), s) for a, b, s in pairs]
-        kept = [(a, b, s) for a, b, s in kept if a in self and b in self]
-        if len(kept) < 3:
-            raise ValueError("pairs must have at least 3 pairs with both words in the vocabulary.")
-        model = [self.similarity(a, b) for a, b, _ in kept]
-        human = [s for _, _, s in kept]
-        skipped = 1 - len(kept) / len(pairs)
-        return stats.pearsonr(model, human)[0], stats.spearmanr(model, human)[0], skipped
+        """See :func:`evaluate_word_pairs`."""
+        return evaluate_word_pairs(self, pairs, transform)
 
     def evaluate_word_analogies(self, questions, restrict=None) -> float:
         """Share of analogies a : b :: c : d answered with d (question words
@@ -181,6 +165,29 @@ class KeyedVectors:
             for a, b, c, d in questions
         )
         return correct / len(questions)
+
+
+def evaluate_word_pairs(wv, pairs, transform=None):
+    """Pearson and Spearman correlation of cosine similarity with human scores.
+
+    ``wv``: ours or gensim's KeyedVectors (anything with ``key_to_index`` and
+    ``similarity``), so both sides of a comparison are scored by one function.
+    ``pairs``: (word1, word2, score) triples (see ``corpus.word_pairs``);
+    ``transform`` maps each word before lookup (e.g. a stemmer). Pairs with a
+    word outside the vocabulary are skipped. Returns (pearson, spearman, share
+    of pairs skipped).
+    """
+    from scipy import stats
+
+    transform = transform or (lambda w: w)
+    kept = [(transform(a), transform(b), s) for a, b, s in pairs]
+    kept = [(a, b, s) for a, b, s in kept if a in wv.key_to_index and b in wv.key_to_index]
+    if len(kept) < 3:
+        raise ValueError("pairs must have at least 3 pairs with both words in the vocabulary.")
+    model = [wv.similarity(a, b) for a, b, _ in kept]
+    human = [s for _, _, s in kept]
+    skipped = 1 - len(kept) / len(pairs)
+    return stats.pearsonr(model, human)[0], stats.spearmanr(model, human)[0], skipped
 
 
 class Word2Vec:
