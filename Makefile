@@ -10,8 +10,10 @@ CHAPTERS := $(sort $(wildcard notebooks/[0-9][0-9]_*.md))
 JBFLAGS := $(if $(STRICT),-W -n --keep-going,)
 # The book build and the notebook tests hide progress bars (see groundup.utils.progress).
 export GROUNDUP_PROGRESS ?= 0
+# Every random draw derives from GROUNDUP_SEED (0 when unset): `make chapters GROUNDUP_SEED=1`.
+export GROUNDUP_SEED
 
-.PHONY: help venv book test lint unit chapters chapter build-strict e2e bench serve lab student clean
+.PHONY: help venv book test lint unit chapters chapter robust build-strict e2e bench serve lab student clean
 
 help:
 	@echo "make book   build the HTML book into _build/html"
@@ -20,6 +22,7 @@ help:
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000"
 	@echo "make bench  run benchmarks/ and write book/benchmarks.md"
 	@echo "make chapter NB=01_random_forest   run one chapter's checks"
+	@echo "make robust every chapter with seeds 1 and 2 while one core is kept busy"
 	@echo "make student  the student edition of every chapter in _build/student"
 	@echo "make e2e    browser tests of the built site (needs chromium, chromium-driver)"
 
@@ -63,6 +66,13 @@ chapter: $(STAMP)
 	@mkdir -p _build/nbval
 	$(BIN)/jupytext --quiet --to ipynb --output _build/nbval/$(NB).ipynb notebooks/$(NB).md
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -q _build/nbval/$(NB).ipynb
+
+# A student's busy laptop: every chapter under nbval with GROUNDUP_SEED=1 and 2
+# while a busy loop holds one core; prints each chapter's time, fails on a
+# failing chapter or one over 60 s (benchmarks/robust.py).
+ROBUST_SEEDS ?= 1 2
+robust: $(STAMP)
+	$(BIN)/python -m benchmarks.robust --seeds $(ROBUST_SEEDS) --load 1 --budget 60
 
 # A warning-free build, then checks of the built pages (tests/site).
 build-strict: $(STAMP)

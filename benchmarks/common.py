@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import platform
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from threadpoolctl import threadpool_limits
+
+from groundup import utils
 
 
 @dataclass
@@ -34,21 +34,14 @@ class Row:
 def interleaved(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
     """Time each callable ``repeats`` times, alternating between them.
 
-    Alternating spreads any slow-down of the machine over both sides. Both
-    run on one thread (BLAS/OpenMP pools limited to 1).
+    The book's one timing loop (:func:`groundup.utils.interleaved`), with
+    both sides on one thread (BLAS/OpenMP pools limited to 1).
     """
-    times: dict[str, list[float]] = {name: [] for name in runs}
     with threadpool_limits(limits=1):
-        for _ in range(repeats):
-            for name, fn in runs.items():
-                start = time.perf_counter()
-                fn()
-                times[name].append(time.perf_counter() - start)
-    return times
+        return utils.interleaved(runs, repeats=repeats, warmup=0)
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
+median = utils.median
 
 
 def fit_medians(models: dict, X, y, repeats: int) -> dict[str, float]:

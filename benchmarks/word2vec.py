@@ -12,13 +12,12 @@ gensim's workers and our torch threads).
 
 from __future__ import annotations
 
-import time
-
 from gensim.models import Word2Vec as GensimWord2Vec
 
 from groundup.text import Word2Vec
 from groundup.text.corpus import load_corpus, porter_stem, word_pairs
 from groundup.text.word2vec import evaluate_word_pairs
+from groundup.utils import Timer
 
 from .common import Row, median
 
@@ -39,13 +38,13 @@ def run(repeats: int = REPEATS) -> list[Row]:
         times = {"ours": [], "peer": []}
         quality = {"ours": [], "peer": []}
         for seed in range(repeats):  # interleaved: ours, gensim, ours, gensim, ...
-            start = time.perf_counter()
-            ours = Word2Vec(corpus, sg=sg, seed=seed, workers=2, **SETTINGS)
-            times["ours"].append(time.perf_counter() - start)
+            with Timer() as t:
+                ours = Word2Vec(corpus, sg=sg, seed=seed, workers=2, **SETTINGS)
+            times["ours"].append(t.seconds)
             quality["ours"].append(spearman(ours.wv, pairs))
-            start = time.perf_counter()
-            peer = GensimWord2Vec(corpus, sg=sg, seed=seed, workers=2, **SETTINGS)
-            times["peer"].append(time.perf_counter() - start)
+            with Timer() as t:
+                peer = GensimWord2Vec(corpus, sg=sg, seed=seed, workers=2, **SETTINGS)
+            times["peer"].append(t.seconds)
             quality["peer"].append(spearman(peer.wv, pairs))
         ours_q, peer_q = float(median(quality["ours"])), float(median(quality["peer"]))
         ratio = median(times["ours"]) / median(times["peer"])

@@ -42,3 +42,63 @@ def test_progress_passes_items_through_and_can_be_silenced(monkeypatch, capsys):
     monkeypatch.setenv("GROUNDUP_PROGRESS", "0")
     assert list(progress(range(3), desc="x")) == [0, 1, 2]
     assert capsys.readouterr().err == ""
+
+
+def test_seed_defaults_to_the_environment(monkeypatch):
+    from groundup.utils import book_seed, seeds
+
+    monkeypatch.delenv("GROUNDUP_SEED", raising=False)
+    assert book_seed() == 0
+    a = seed_everything().random(3)
+    np.testing.assert_array_equal(a, seed_everything(0).random(3))
+    monkeypatch.setenv("GROUNDUP_SEED", "2")
+    assert book_seed() == 2
+    np.testing.assert_array_equal(seed_everything().random(3), seed_everything(2).random(3))
+    assert seeds(5) == [200, 201, 202, 203, 204]
+    monkeypatch.setenv("GROUNDUP_SEED", "x")
+    with pytest.raises(ValueError, match="GROUNDUP_SEED"):
+        book_seed()
+
+
+@pytest.mark.parametrize("n", [0, 101, 2.0, True])
+def test_seeds_rejects_bad_counts(n):
+    from groundup.utils import seeds
+
+    with pytest.raises(ValueError, match="n must"):
+        seeds(n)
+
+
+def test_thread_policy_defaults_to_one_thread(monkeypatch):
+    from groundup.utils import set_threads
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("GROUNDUP_THREADS", raising=False)
+        assert set_threads() == 1
+        monkeypatch.setenv("GROUNDUP_THREADS", "2")
+        assert set_threads() == 2
+        with pytest.raises(ValueError, match="GROUNDUP_THREADS"):
+            monkeypatch.setenv("GROUNDUP_THREADS", "-1")
+            set_threads()
+        with pytest.raises(ValueError, match="n must"):
+            set_threads(1.5)
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_interleaved_takes_turns_and_times_every_call():
+    from groundup.utils import interleaved, median, timeit
+
+    calls = []
+    times = interleaved(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=1
+    )
+    assert calls == ["a", "b"] * 4
+    assert [len(t) for t in times.values()] == [3, 3]
+    assert all(t >= 0 for t in times["a"] + times["b"])
+    assert median([3.0, 1.0, 2.0]) == 2.0
+    assert timeit(lambda: None, repeats=2) >= 0
+    with pytest.raises(ValueError, match="repeats"):
+        interleaved({"a": lambda: None}, repeats=0)
+    with pytest.raises(ValueError, match="runs"):
+        interleaved({})

@@ -1,9 +1,17 @@
-"""Small helpers every chapter uses: seeding, the device, progress bars, the plot style."""
+"""Small helpers every chapter uses: seeding, threads, timing, the device,
+progress bars, the plot style.
+
+Each helper is explained once, in "How to use this book"; chapters and
+benchmarks import it from here instead of writing their own.
+"""
 
 from __future__ import annotations
 
 import os
 import random
+import statistics
+import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -23,24 +31,156 @@ STYLE = {
 }
 
 
-def seed_everything(seed: int) -> np.random.Generator:
+def _env_int(name: str, default: int, minimum: int) -> int:
+    """An integer environment variable, with an error that names it."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {raw!r}.")
+    return value
+
+
+def book_seed() -> int:
+    """The book's base seed: ``GROUNDUP_SEED`` from the environment, 0 when unset."""
+    return _env_int("GROUNDUP_SEED", 0, 0)
+
+
+def seeds(n: int) -> list[int]:
+    """``n`` distinct seeds derived from the base seed, for studies over seeds.
+
+    Base seed ``s`` gives ``100 s, 100 s + 1, ..., 100 s + n - 1``, so the
+    seeds of two base seeds never overlap (``n`` is at most 100).
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100:
+        raise ValueError(f"n must be an int in [1, 100], got {n!r}.")
+    base = 100 * book_seed()
+    return [base + i for i in range(n)]
+
+
+def seed_everything(seed: int | None = None) -> np.random.Generator:
     """Seed Python, numpy and (if installed) torch; return a numpy Generator.
 
-    Chapters call this once at the top so that every number they print is
-    reproducible.
+    ``seed=None`` (what chapters pass) takes the base seed from the
+    environment variable ``GROUNDUP_SEED`` (0 when unset), so
+    ``GROUNDUP_SEED=1 make chapters`` reruns the whole book with other
+    random draws. It also applies the book's thread policy
+    (:func:`set_threads`). Python's string hashing cannot be re-seeded from
+    inside a running process, and nothing in the book depends on it.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if seed is None:
+        seed = book_seed()
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}.")
+    seed = int(seed)
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - readers may still use the legacy global RNG
-    os.environ["PYTHONHASHSEED"] = str(seed)
     try:
         import torch
     except ImportError:  # the tree chapters do not need torch
         pass
     else:
         torch.manual_seed(seed)
+        set_threads()
     return np.random.default_rng(seed)
+
+
+def set_threads(n: int | None = None) -> int:
+    """The book's thread policy: torch computes on ``n`` threads (default 1).
+
+    The models of this book make many small tensor operations. With more
+    than one thread, OpenMP's workers spin at every operation until the
+    slowest one arrives, and when another program holds a core a chapter
+    slows down tenfold or more; one thread keeps the idle-machine time and
+    survives a busy laptop (measured on the Benchmarks page). ``n=None``
+    reads ``GROUNDUP_THREADS`` (1 when unset); ``0`` leaves torch's own
+    choice. Returns the number of threads torch now uses.
+    """
+    import torch
+
+    if n is None:
+        n = _env_int("GROUNDUP_THREADS", 1, 0)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be a non-negative int, got {n!r}.")
+    if n > 0 and torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    return torch.get_num_threads()
+
+
+def _synchronize(device) -> None:
+    """Wait for queued GPU work, so a clock reading covers it."""
+    if device is not None and getattr(device, "type", device) == "cuda":
+        import torch
+
+        torch.cuda.synchronize(device)
+
+
+class Timer:
+    """Wall-clock seconds of a block: ``with Timer() as t: ...; t.seconds``.
+
+    Pass the torch ``device`` the block computes on: on a GPU the timer
+    synchronises before it starts and before it stops, since CUDA calls
+    return before their work is done.
+    """
+
+    def __init__(self, device=None):
+        self.device = device
+        self.seconds = float("nan")
+
+    def __enter__(self) -> Timer:
+        _synchronize(self.device)
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _synchronize(self.device)
+        self.seconds = time.perf_counter() - self._start
+
+
+def interleaved(
+    runs: dict[str, Callable[[], object]],
+    repeats: int = 5,
+    warmup: int = 1,
+    device=None,
+) -> dict[str, list[float]]:
+    """Time each callable ``repeats`` times, taking turns between them.
+
+    Taking turns spreads a slow-down of the machine (another program, a
+    thermal limit) over every contender instead of one. ``warmup`` rounds
+    run first and are not timed (first calls pay for caches and lazy
+    initialisation). Returns the list of times per name; summarise them
+    with :func:`median`.
+    """
+    if not runs:
+        raise ValueError("runs must name at least one callable.")
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats must be a positive int, got {repeats!r}.")
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
+        raise ValueError(f"warmup must be a non-negative int, got {warmup!r}.")
+    for _ in range(warmup):
+        for fn in runs.values():
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, fn in runs.items():
+            with Timer(device) as t:
+                fn()
+            times[name].append(t.seconds)
+    return times
+
+
+def median(values) -> float:
+    """The median: the book's one summary of repeated timings."""
+    return float(statistics.median(values))
+
+
+def timeit(fn: Callable[[], object], repeats: int = 5, warmup: int = 1, device=None) -> float:
+    """Median wall-clock seconds of ``fn()`` over ``repeats`` calls."""
+    return median(interleaved({"fn": fn}, repeats, warmup, device)["fn"])
 
 
 def device(prefer: str | None = None):
