@@ -8,6 +8,9 @@ a plain JupyterLab, so each of those becomes ordinary Markdown or HTML:
 * ``$$ ... $$ (label)`` gets ``\\tag{n}``, and ``{eq}`label``` becomes ``(n)``;
 * citations become "Author (Year)" text from ``book/references.bib``;
 * ``{literalinclude}`` becomes the included code itself;
+* ``{glue:text}`name:.3f``` becomes the value the cell glued, formatted as
+  myst-nb formats it (the student edition takes the values from the book's
+  executed notebook when there is one);
 * exercises become numbered bold headings; solutions and dropdowns become
   ``<details>`` blocks (or disappear, in the student edition).
 
@@ -29,6 +32,20 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRECTIVE = re.compile(r"^(`{3,})\{(\w[\w-]*)\}[ \t]*(.*)$")
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
+EXECUTED = ROOT / "_build" / "jupyter_execute" / "notebooks"
+
+
+def glued_values(nb) -> dict[str, str]:
+    """The text/plain of every value a cell glued (myst-nb's scrapbook outputs)."""
+    values = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook", {})
+            text = output.get("data", {}).get(scrap.get("mime_prefix", "") + "text/plain")
+            if "name" in scrap and text is not None:
+                values[scrap["name"]] = text
+    return values
 
 
 def _bib_labels(bib_path: Path) -> dict[str, tuple[str, str]]:
@@ -68,9 +85,10 @@ def _pyobject(path: Path, name: str) -> str:
 class Converter:
     """Converts the markdown cells of one chapter, keeping numbering across cells."""
 
-    def __init__(self, chapter_dir: Path, student: bool = False):
+    def __init__(self, chapter_dir: Path, student: bool = False, glued: dict | None = None):
         self.dir = chapter_dir
         self.student = student
+        self.glued = glued or {}
         self.cites = _bib_labels(ROOT / "book" / "references.bib")
         self.equations: dict[str, int] = {}
         self.exercises: dict[str, int] = {}
@@ -83,7 +101,16 @@ class Converter:
             return "; ".join(f"{who} ({year})" for who, year in parts)
         return "(" + "; ".join(f"{who}, {year}" for who, year in parts) + ")"
 
+    def _glue(self, match: re.Match) -> str:
+        from myst_nb.core.variables import format_plain_text
+
+        key, _, spec = match.group(1).partition(":")
+        if key not in self.glued:
+            return f"*{key}*"  # never computed here: name the value instead
+        return format_plain_text(self.glued[key], spec)
+
     def _roles(self, text: str) -> str:
+        text = GLUE_ROLE.sub(self._glue, text)
         text = re.sub(r"\{cite(:t|:p)?\}`([^`]+)`", self._cite, text)
         text = re.sub(
             r"\{eq\}`([^`]+)`", lambda m: f"({self.equations.get(m.group(1), m.group(1))})", text
@@ -105,7 +132,9 @@ class Converter:
     def _directive(self, name: str, argument: str, options: dict, body: str) -> str:
         if name == "literalinclude":
             path = (self.dir / argument).resolve()
-            code = _pyobject(path, options["pyobject"]) if "pyobject" in options else path.read_text()
+            code = (
+                _pyobject(path, options["pyobject"]) if "pyobject" in options else path.read_text()
+            )
             rel = path.relative_to(ROOT)
             return f"```python\n# from {rel}\n{code}\n```"
         if name == "exercise":
@@ -154,10 +183,13 @@ class Converter:
         return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
-def plain_notebook(nb, chapter_dir: Path, student: bool = False):
-    """A copy of ``nb`` whose markdown cells are plain Markdown (see the module doc)."""
+def plain_notebook(nb, chapter_dir: Path, student: bool = False, glued: dict | None = None):
+    """A copy of ``nb`` whose markdown cells are plain Markdown (see the module doc).
+
+    Glued values come from ``nb``'s own outputs, else from ``glued``.
+    """
     nb = nbformat.from_dict(nb)
-    converter = Converter(chapter_dir, student)
+    converter = Converter(chapter_dir, student, {**(glued or {}), **glued_values(nb)})
     # Number the equations first, so a reference may come before its equation.
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -182,7 +214,9 @@ def write_student_edition(chapters: list[Path], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for source in chapters:
-        nb = plain_notebook(jupytext.read(source), source.parent.resolve(), student=True)
+        executed = EXECUTED / f"{source.stem}.ipynb"
+        glued = glued_values(nbformat.read(executed, 4)) if executed.exists() else {}
+        nb = plain_notebook(jupytext.read(source), source.parent.resolve(), True, glued)
         nbformat.validate(nb)
         target = out / f"{source.stem}.ipynb"
         nbformat.write(nb, target)

@@ -189,7 +189,7 @@ def test_notebook_download_is_a_plain_executed_notebook(browser, server, page):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert sum(bool(c.outputs) for c in code) >= len(code) // 3
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for myst in ("```{", "{cite", "{eq}", "{doc}", ":label:"):
+    for myst in ("```{", "{cite", "{eq}", "{doc}", "{glue", ":label:"):
         assert myst not in markdown, f"MyST syntax {myst!r} left in the download"
 
 

@@ -1,0 +1,39 @@
+"""book/_ext/plain_notebook.py: glued numbers become plain text in downloads."""
+
+import sys
+from pathlib import Path
+
+import nbformat
+from myst_nb.ext.glue import GLUE_PREFIX
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+from plain_notebook import glued_values, plain_notebook  # noqa: E402
+
+
+def notebook_with_glue(value_text: str):
+    nb = nbformat.v4.new_notebook()
+    output = nbformat.v4.new_output(
+        "display_data",
+        data={GLUE_PREFIX + "text/plain": value_text},
+        metadata={"scrapbook": {"name": "gap", "mime_prefix": GLUE_PREFIX}},
+    )
+    code = nbformat.v4.new_code_cell("glue('gap', 0.12345, display=False)", outputs=[output])
+    text = nbformat.v4.new_markdown_cell("The gap is {glue:text}`gap:.3f`, and {glue:text}`other`.")
+    nb.cells = [code, text]
+    return nb
+
+
+def test_glued_values_are_read_from_outputs():
+    assert glued_values(notebook_with_glue("0.12345")) == {"gap": "0.12345"}
+
+
+def test_glue_roles_become_the_formatted_value():
+    plain = plain_notebook(notebook_with_glue("0.12345"), Path("."))
+    assert plain.cells[1].source == "The gap is 0.123, and *other*."
+
+
+def test_student_edition_takes_values_from_elsewhere():
+    nb = notebook_with_glue("0.5")
+    nb.cells[0].outputs = []
+    plain = plain_notebook(nb, Path("."), student=True, glued={"gap": "0.25"})
+    assert plain.cells[1].source.startswith("The gap is 0.250,")
