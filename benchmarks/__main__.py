@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from .common import Row, machine
+from .threads import table as threads_table
 
 # One module per chapter topic, in book order; each has run() -> list[Row].
 MODULES = ["forest", "adaboost", "gbdt", "xgboost", "checkpoint", "word2vec", "transformer"]
@@ -77,6 +78,29 @@ def run_module(name: str) -> None:
     (RESULTS / f"{name}.json").write_text(json.dumps(record, indent=1) + "\n")
 
 
+THREADS = """
+## Threads on a busy laptop
+
+Seconds each chapter takes under nbval (kernel start included), on an idle
+machine and while a plain Python busy loop holds one of its cores, for three
+thread policies of PyTorch (`python -m benchmarks.threads`; measured {when},
+{machine}; a chapter still running after 180 s was stopped). The book runs
+torch on one thread (`groundup.utils.set_threads`, see
+{{doc}}`how_to_use`); `make robust` checks every chapter under that load with
+two other seeds.
+
+"""
+
+
+def threads_section() -> str:
+    path = RESULTS / "threads.json"
+    if not path.exists():
+        return ""
+    record = json.loads(path.read_text())
+    intro = THREADS.format(when=record["measured"], machine=record["machine"])
+    return intro + threads_table(record) + "\n"
+
+
 def write_page() -> None:
     rows, notes = [], []
     for name in MODULES:
@@ -87,7 +111,14 @@ def write_page() -> None:
         rows += [Row(**r) for r in record["rows"]]
         notes.append(f"`{name}`: {record['measured']}, {record['machine']}")
     PAGE.write_text(
-        HEADER + "Measured: " + "; ".join(notes) + ".\n\n" + table(rows) + "\n" + RUN_TIMES
+        HEADER
+        + "Measured: "
+        + "; ".join(notes)
+        + ".\n\n"
+        + table(rows)
+        + "\n"
+        + threads_section()
+        + RUN_TIMES
     )
     print(f"wrote {PAGE}")
 
