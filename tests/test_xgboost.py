@@ -94,6 +94,55 @@ def test_hist_is_close_to_xgboost_hist():
     assert abs(ours.score(X[4000:], y[4000:]) - theirs.score(X[4000:], y[4000:])) < 0.02
 
 
+def xor_data():
+    """Two binary features, y = x0 XOR x1, the four cells a little unbalanced.
+
+    The root's best split has a tiny gain (0.094 in xgboost's units); the two
+    splits below it separate the classes (gain 20.5 each).
+    """
+    cells = {(0, 0): (40, 0), (0, 1): (0, 40), (1, 0): (0, 44), (1, 1): (44, 0)}
+    X, y = [], []
+    for cell, (n_neg, n_pos) in cells.items():
+        X += [cell] * (n_neg + n_pos)
+        y += [0.0] * n_neg + [1.0] * n_pos
+    return np.array(X, float), np.array(y)
+
+
+@pytest.mark.parametrize(("gamma", "exact_leaves", "hist_leaves"), [(0.0, 4, 4), (1.0, 4, 1)])
+def test_gamma_exact_prunes_after_growing_hist_rejects_while_growing(
+    gamma, exact_leaves, hist_leaves
+):
+    """xgboost's exact method grows, then prunes only splits whose children are
+    leaves; its hist method never expands a node whose gain is below gamma."""
+    X, y = xor_data()
+    kw = dict(n_estimators=1, max_depth=2, learning_rate=1.0, base_score=0.5, gamma=gamma)
+    for method, expected in [("exact", exact_leaves), ("hist", hist_leaves)]:
+        ours = XGBoostRegressor(tree_method=method, **kw).fit(X, y)
+        theirs = xgb.XGBRegressor(tree_method=method, n_jobs=1, **kw).fit(X, y)
+        frame = theirs.get_booster().trees_to_dataframe()
+        assert len(ours.trees_[0][0].leaves()) == expected
+        assert (frame.Feature == "Leaf").sum() == expected
+        np.testing.assert_allclose(ours.predict(X), theirs.predict(X), atol=1e-6)
+
+
+@pytest.mark.parametrize("gamma", [0.0, 2.0, 10.0])
+def test_hist_matches_xgboost_hist_when_every_value_is_a_cut(gamma):
+    """With fewer distinct values than bins, both libraries cut at every value,
+    so the histogram trees must be the same, gamma included."""
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 8, size=(3000, 5)).astype(float)
+    y = ((X[:, 0] * X[:, 1] > 12) ^ (rng.random(3000) < 0.1)).astype(float)
+    kw = dict(n_estimators=20, max_depth=4, learning_rate=0.3, base_score=0.5, gamma=gamma)
+    ours = XGBoostClassifier(tree_method="hist", **kw).fit(X, y)
+    theirs = xgb.XGBClassifier(tree_method="hist", n_jobs=1, **kw).fit(X, y)
+    leaves = (theirs.get_booster().trees_to_dataframe().Feature == "Leaf").sum()
+    assert sum(len(stage[0].leaves()) for stage in ours.trees_) == leaves
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6)
+    if gamma > 0:  # hist rejects while growing, exact prunes afterwards: fewer leaves
+        exact = XGBoostClassifier(tree_method="exact", **kw).fit(X, y)
+        assert sum(len(stage[0].leaves()) for stage in exact.trees_) > leaves
+
+
 def test_subtraction_trick_equals_direct_histograms():
     X, y = make_classification(n_samples=3000, n_features=6, random_state=1)
     XT = np.ascontiguousarray(X.T, dtype=np.float32)

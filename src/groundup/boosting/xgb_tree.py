@@ -6,17 +6,23 @@ the sums over a node's rows, the best leaf weight and the split gain are
     w* = -G / (H + lambda)                                  (eq. xgb-weight)
     gain = G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)   (eq. xgb-gain)
 
-(xgboost's gain omits the paper's factor 1/2; gamma is compared with this
-number when the tree is pruned). Two growers share that arithmetic:
+(xgboost's gain omits the paper's factor 1/2, and its ``gamma`` is compared
+with this number). Two growers share that arithmetic, and treat gamma as the
+xgboost library's two methods do:
 
 * ``grow_exact``: every threshold between two distinct values, on data sorted
-  once (xgboost's ``tree_method="exact"``). To agree with the xgboost library
-  bit for bit it copies its conventions: gains rounded to float32, features
-  scanned in both directions when a column has missing values, ties to the
-  first candidate met and then to the lowest feature index.
+  once (xgboost's ``tree_method="exact"``). It grows every split with a
+  positive gain, then prunes bottom-up the splits whose gain is below gamma
+  and whose children are both leaves (xgboost's ``grow_colmaker,prune``). To
+  agree with the xgboost library bit for bit it copies its conventions: gains
+  rounded to float32, features scanned in both directions when a column has
+  missing values, ties to the first candidate met and then to the lowest
+  feature index.
 * ``grow_hist``: features pre-binned into at most ``max_bin`` bins; a level's
   histograms of (g, h) per node, feature and bin in one ``bincount``; each
-  pair of siblings costs one histogram, the other is parent minus sibling.
+  pair of siblings costs one histogram, the other is parent minus sibling. A
+  split whose gain is below gamma is rejected when its node is expanded, and
+  nothing is pruned afterwards (xgboost's ``tree_method="hist"``).
 
 Missing values (NaN) are sparsity-aware: every split learns a default
 direction, the side the missing rows of the node went to during training.
@@ -106,7 +112,8 @@ class _Recorder:
         self.splits.append((ids, feature, threshold, default_left, gain, left))
         return left
 
-    def finish(self, reg_lambda, min_child_weight, gamma, eta) -> XGBTree:
+    def finish(self, reg_lambda, min_child_weight, gamma, eta, prune=True) -> XGBTree:
+        """Lay out the tree; ``prune`` undoes splits below ``gamma`` (the exact method)."""
         n = self.n_nodes
         tree = XGBTree(
             feature=np.full(n, -1, np.intp),
@@ -126,7 +133,8 @@ class _Recorder:
             tree.feature[ids], tree.threshold[ids] = feature, threshold
             tree.default_left[ids], tree.gain[ids] = default_left, gain
             tree.left[ids], tree.right[ids] = left, left + 1
-        _prune(tree, gamma)
+        if prune:
+            _prune(tree, gamma)
         leaf = tree.feature < 0
         tree.value[leaf] = weight[leaf] * np.float32(eta)
         return tree
@@ -381,7 +389,9 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
         if depth == params["max_depth"]:
             break
         feat, slot, dleft, gain = _hist_level(hist, stats, lam, mcw)
-        split = gain > EPS_SPLIT
+        # xgboost's hist expands a node only if its gain is positive and not below
+        # gamma; a rejected node stays a leaf, so there is nothing to prune later.
+        split = (gain > EPS_SPLIT) & ~(gain < params["gamma"])
         if not split.any():
             break
         thr = np.array(
@@ -420,8 +430,8 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
         hist[:, at_small] = small_hist
         hist[:, at_small ^ 1] = parent_hist - small_hist
         node[live] = child
-    tree = rec.finish(lam, mcw, params["gamma"], params["learning_rate"])
-    if not (tree.feature[node_id] >= 0).any() and params["gamma"] <= 0:
+    tree = rec.finish(lam, mcw, params["gamma"], params["learning_rate"], prune=False)
+    if not (tree.feature[node_id] >= 0).any():  # nothing is pruned: always true
         tree.train_leaf = node_id  # every row sits in a leaf: no need to re-route it
     return tree
 

@@ -205,7 +205,8 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
     ----------
     n_estimators, learning_rate (eta), max_depth : the boosting schedule.
     reg_lambda : L2 penalty on the leaf weights (>= 0).
-    gamma : the least gain a split must bring, else it is pruned (>= 0).
+    gamma : the least gain a split must bring (>= 0). ``exact`` grows, then prunes
+        the splits below it bottom-up; ``hist`` rejects them as it grows.
     min_child_weight : the least sum of h a child may hold (>= 0).
     subsample, colsample_bytree : fractions of rows per round and features per tree.
     base_score : the initial prediction; None uses the mean target.
