@@ -138,6 +138,46 @@ def test_max_features_draws_change_the_tree(cancer):
     assert a.tree_.node_count != b.tree_.node_count or np.any(a.tree_.feature != b.tree_.feature)
 
 
+def constant_columns_data(n_constant):
+    """``n_constant`` constant columns, then a column that separates the classes
+    perfectly and a column that is pure noise."""
+    rng = np.random.default_rng(0)
+    strong = rng.normal(size=400)
+    X = np.column_stack([np.zeros((400, n_constant)), strong, rng.normal(size=400)])
+    return X, (strong > 0).astype(int)
+
+
+def root_features(model, X, y, n_seeds=400):
+    return np.array([model(s).fit(X, y).tree_.feature[0] for s in range(n_seeds)])
+
+
+def test_constant_features_count_toward_max_features():
+    """scikit-learn's rule: of 8 constant and 2 varying features, a node visits 2
+    in random order and takes the perfect split only if it visits that feature;
+    when both visited features are constant it visits on to the first that varies.
+    So P(root splits on the perfect feature) = 2/10 + (8/10)(7/9)(1/2) = 23/45."""
+    X, y = constant_columns_data(8)
+    ours = root_features(
+        lambda s: DecisionTreeClassifier(max_depth=1, max_features=2, random_state=s), X, y
+    )
+    theirs = root_features(
+        lambda s: sk_tree.DecisionTreeClassifier(max_depth=1, max_features=2, random_state=s), X, y
+    )
+    assert set(ours) <= {8, 9} and set(theirs) <= {8, 9}  # never a constant feature
+    for features in (ours, theirs):  # a standard error is 0.025
+        assert abs(np.mean(features == 8) - 23 / 45) < 0.1
+
+
+def test_a_node_of_constant_draws_visits_on():
+    """With max_features=1 and one varying feature among ten, every tree splits on it."""
+    X, y = constant_columns_data(9)
+    X = X[:, :-1]  # drop the noise column: columns 0..8 constant, 9 separates
+    features = root_features(
+        lambda s: DecisionTreeClassifier(max_depth=1, max_features=1, random_state=s), X, y, 50
+    )
+    assert (features == 9).all()
+
+
 def test_fully_grown_tree_fits_training_data(cancer):
     X, y = cancer
     tree = DecisionTreeClassifier(max_features="log2", random_state=0).fit(X, y)

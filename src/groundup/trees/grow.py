@@ -115,22 +115,31 @@ def _drop(order: np.ndarray, level: _Level, keep: np.ndarray) -> tuple[np.ndarra
 
 
 def _draw_features(XT, order, level, max_features, rng) -> np.ndarray:
-    """Features each node tries, in random order: shape ``(max_features, J)``.
+    """Features each node tries, in the order it tries them: shape ``(max_features, J)``.
 
-    Like scikit-learn, features that are constant inside a node are not
-    counted: they are drawn only when too few features vary. When every
-    feature is tried the order is fixed, so such a tree is deterministic.
+    As in scikit-learn's splitter, each node visits the features in a random
+    order and stops after ``max_features`` of them. A feature that is
+    constant inside the node counts toward that number although it offers no
+    split; only when every visited feature is constant does the node visit
+    on, up to the first feature that varies (it then tries that one alone).
+    When every feature is tried the order is fixed, so such a tree is
+    deterministic: ties go to the lowest feature index.
     """
-    n_features = XT.shape[0]
+    n_features, n_nodes = XT.shape[0], level.ids.shape[0]
+    if max_features >= n_features:
+        return np.broadcast_to(np.arange(n_features)[:, None], (n_features, n_nodes))
     end = level.start + level.size - 1
     lo = np.take_along_axis(XT, order[:, level.start], axis=1)
     hi = np.take_along_axis(XT, order[:, end], axis=1)
     constant = hi <= lo + FEATURE_THRESHOLD
-    if max_features >= n_features:
-        # Every feature is tried: no draw, ties go to the lowest feature index.
-        return np.broadcast_to(np.arange(n_features)[:, None], lo.shape)
-    keys = rng.random(lo.shape) + constant
-    return np.argsort(keys, axis=0, kind="stable")[:max_features]
+    visit = np.argsort(rng.random((n_features, n_nodes)), axis=0)  # one random order per node
+    tried = visit[:max_features].copy()
+    visited_constant = np.take_along_axis(constant, visit, axis=0)
+    stuck = visited_constant[:max_features].all(axis=0) & ~constant.all(axis=0)
+    if stuck.any():  # every visited feature is constant: visit on to the first that varies
+        cols = np.flatnonzero(stuck)
+        tried[0, cols] = visit[np.argmax(~visited_constant[:, cols], axis=0), cols]
+    return tried
 
 
 def _best_splits(XT, stats, order, level, tried, criterion, min_samples_leaf):
