@@ -185,6 +185,23 @@ def test_layer_calls_counted_by_running_the_schedule():
     assert len(calls) == schedule_cost(actions, n).layer_calls
 
 
+def test_segments_hold_ceil_n_over_k_layers():
+    # 10 layers in 6 asked segments: 5 segments of 2, the last not recomputed.
+    n, calls = 10, []
+    layers = chain(n)
+    for layer in layers:
+        layer.register_forward_pre_hook(lambda *_: calls.append(1))
+    x = torch.randn(BATCH, WIDTH, dtype=torch.float64)
+    loss_fn(checkpoint_sequential(layers, x, 6)).backward()
+    assert len(calls) == n + (n - 2)
+    # the schedule cuts the same way: 100 steps in 11 pieces of 10
+    assert segments(100, 11) == segments(100, 10)
+    actions = segments(100, 11)
+    first_reverse = actions.index(("reverse", 100))
+    starts = [i for kind, i in actions[:first_reverse] if kind == "snapshot"]
+    assert starts[:10] == list(range(0, 100, 10))
+
+
 def test_illegal_schedules_are_refused_with_the_action_named():
     with pytest.raises(ValueError, match=r"actions\[1\].*current state is x_0"):
         schedule_cost([("snapshot", 0), ("advance", 2)], 3)

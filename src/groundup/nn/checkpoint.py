@@ -200,7 +200,10 @@ def checkpoint_sequential(
 ) -> torch.Tensor:
     """Run the chain ``layers`` on ``x`` keeping only the inputs of ``segments`` segments.
 
-    The first ``segments - 1`` segments run without recording a graph and are
+    The segments hold ``ceil(len(layers) / segments)`` layers each, the last
+    one possibly fewer, so when ``segments`` does not divide ``len(layers)``
+    there may be fewer segments than asked (10 layers in 6 make 5 of 2). All
+    segments but the last run without recording a graph and are
     recomputed, one at a time, when the backward pass reaches them; the last
     segment runs normally, since its backward comes first and recomputing it
     would save nothing (``torch.utils.checkpoint.checkpoint_sequential`` does
@@ -281,7 +284,11 @@ def recompute_all(n: int) -> list[tuple[str, int]]:
 
 def segments(n: int, k: int) -> list[tuple[str, int]]:
     """``k`` segments: keep each segment's first state, then reverse the segments
-    last to first, storing every state of the one being reversed (Chen et al.)."""
+    last to first, storing every state of the one being reversed (Chen et al.).
+
+    Segments hold ``ceil(n / k)`` steps (the last may be shorter), so when ``k``
+    does not divide ``n`` there may be fewer than ``k`` of them: ``segments(100,
+    11)`` is the same schedule as ``segments(100, 10)``."""
     check_int("n", n, low=1)
     check_int("k", k, low=1)
     if k > n:
