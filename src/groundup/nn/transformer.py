@@ -29,6 +29,29 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     return weights @ v, weights  # (..., Lq, d_v), (..., Lq, Lk)
 
 
+def autograd_depth(output: torch.Tensor) -> int:
+    """The number of operations on the longest chain of autograd's graph behind ``output``.
+
+    Operations on one chain depend on each other and must run one after
+    another, whatever the hardware: this counts the "sequential operations"
+    of the paper's Table 1 (a recurrence over L steps gives a chain that
+    grows with L; attention's chain does not). Leaves count as one node.
+    """
+    if not isinstance(output, torch.Tensor) or output.grad_fn is None:
+        raise ValueError("output must be a tensor computed by operations recorded by autograd.")
+    depth: dict = {}
+    stack = [(output.grad_fn, False)]
+    while stack:  # iterative post-order: graphs of long recurrences are deep
+        node, expanded = stack.pop()
+        parents = [n for n, _ in node.next_functions if n is not None]
+        if expanded:
+            depth[node] = 1 + max((depth[n] for n in parents), default=0)
+        elif node not in depth:
+            stack.append((node, True))
+            stack.extend((n, False) for n in parents if n not in depth)
+    return depth[output.grad_fn]
+
+
 def causal_mask(length: int, device=None) -> torch.Tensor:
     """(L, L) boolean: position i may attend to positions 0..i only."""
     return torch.ones(length, length, dtype=torch.bool, device=device).tril()
@@ -81,16 +104,28 @@ def sinusoidal_positional_encoding(length: int, d_model: int) -> torch.Tensor:
     return pe.float()
 
 
-class PositionwiseFeedForward(nn.Module):
-    """max(0, x W1 + b1) W2 + b2, applied to every position alike (eq. tf-ffn)."""
+ACTIVATIONS = {"relu": torch.relu, "gelu": nn.functional.gelu}
 
-    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0):
+
+class PositionwiseFeedForward(nn.Module):
+    """max(0, x W1 + b1) W2 + b2, applied to every position alike (eq. tf-ffn).
+
+    ``activation="gelu"`` replaces the max(0, .) by GELU, as BERT, ViT and
+    OadTR (chapter 12) do.
+    """
+
+    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0, activation: str = "relu"):
         super().__init__()
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}."
+            )
         self.w1, self.w2 = nn.Linear(d_model, d_ff), nn.Linear(d_ff, d_model)
         self.dropout = nn.Dropout(dropout)
+        self.activation = ACTIVATIONS[activation]
 
     def forward(self, x):
-        return self.w2(self.dropout(torch.relu(self.w1(x))))
+        return self.w2(self.dropout(self.activation(self.w1(x))))
 
 
 class EncoderLayer(nn.Module):
@@ -100,10 +135,10 @@ class EncoderLayer(nn.Module):
     (``norm_first=True``): x = x + sublayer(norm(x)).
     """
 
-    def __init__(self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False):
+    def __init__(self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False, activation="relu"):
         super().__init__()
         self.self_attn = MultiHeadAttention(d_model, n_heads)
-        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout)
+        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout, activation)
         self.norm1, self.norm2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
         self.dropout = nn.Dropout(dropout)
         self.norm_first = norm_first
@@ -120,11 +155,11 @@ class EncoderLayer(nn.Module):
 class DecoderLayer(nn.Module):
     """Masked self-attention, attention over the encoder's output, feed-forward."""
 
-    def __init__(self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False):
+    def __init__(self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False, activation="relu"):
         super().__init__()
         self.self_attn = MultiHeadAttention(d_model, n_heads)
         self.cross_attn = MultiHeadAttention(d_model, n_heads)
-        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout)
+        self.ff = PositionwiseFeedForward(d_model, d_ff, dropout, activation)
         self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(d_model) for _ in range(3))
         self.dropout = nn.Dropout(dropout)
         self.norm_first = norm_first
@@ -144,10 +179,14 @@ class DecoderLayer(nn.Module):
 
 
 class Encoder(nn.Module):
-    def __init__(self, n_layers, d_model, n_heads, d_ff, dropout=0.0, norm_first=False):
+    """A stack of ``n_layers`` EncoderLayers; pre-norm stacks end with a LayerNorm."""
+
+    def __init__(self, n_layers, d_model, n_heads, d_ff, dropout=0.0, norm_first=False,
+                 activation="relu"):  # fmt: skip
         super().__init__()
         self.layers = nn.ModuleList(
-            EncoderLayer(d_model, n_heads, d_ff, dropout, norm_first) for _ in range(n_layers)
+            EncoderLayer(d_model, n_heads, d_ff, dropout, norm_first, activation)
+            for _ in range(n_layers)
         )
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
 
@@ -158,10 +197,14 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    def __init__(self, n_layers, d_model, n_heads, d_ff, dropout=0.0, norm_first=False):
+    """A stack of ``n_layers`` DecoderLayers; pre-norm stacks end with a LayerNorm."""
+
+    def __init__(self, n_layers, d_model, n_heads, d_ff, dropout=0.0, norm_first=False,
+                 activation="relu"):  # fmt: skip
         super().__init__()
         self.layers = nn.ModuleList(
-            DecoderLayer(d_model, n_heads, d_ff, dropout, norm_first) for _ in range(n_layers)
+            DecoderLayer(d_model, n_heads, d_ff, dropout, norm_first, activation)
+            for _ in range(n_layers)
         )
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
 
@@ -172,17 +215,21 @@ class Decoder(nn.Module):
 
 
 class Transformer(nn.Module):
-    """Encoder-decoder with token embeddings (scaled by sqrt(d)), positions and greedy decoding."""
+    """Encoder-decoder with token embeddings (scaled by sqrt(d)), positions and greedy decoding.
+
+    ``norm_first=True`` makes every layer pre-norm; the encoder and decoder
+    then end with a final LayerNorm.
+    """
 
     def __init__(self, src_vocab, tgt_vocab, d_model=64, n_heads=4, d_ff=128, n_layers=2,
-                 dropout=0.0, max_len=512):  # fmt: skip
+                 dropout=0.0, max_len=512, norm_first=False):  # fmt: skip
         super().__init__()
         self.d_model = d_model
         self.src_embed = nn.Embedding(src_vocab, d_model)
         self.tgt_embed = nn.Embedding(tgt_vocab, d_model)
         self.register_buffer("pe", sinusoidal_positional_encoding(max_len, d_model))
-        self.encoder = Encoder(n_layers, d_model, n_heads, d_ff, dropout)
-        self.decoder = Decoder(n_layers, d_model, n_heads, d_ff, dropout)
+        self.encoder = Encoder(n_layers, d_model, n_heads, d_ff, dropout, norm_first)
+        self.decoder = Decoder(n_layers, d_model, n_heads, d_ff, dropout, norm_first)
         self.generator = nn.Linear(d_model, tgt_vocab)
         for p in self.parameters():  # Glorot, as in the Annotated Transformer: small
             if p.dim() > 1:  # embeddings, so sqrt(d) scaling does not drown the positions
