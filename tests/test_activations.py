@@ -88,8 +88,12 @@ def test_gelu_tanh_approximation_error_is_the_known_one():
 
 def test_sigmoid_derivative_peaks_at_a_quarter_and_step_has_no_gradient():
     assert DERIVATIVES["sigmoid"](X).max().item() == pytest.approx(0.25, abs=1e-6)
-    x = X.clone().requires_grad_(True)
-    assert step(x).grad_fn is None  # nothing for backpropagation to follow
+    # the step's derivative is 0 away from 0: central differences see no change
+    x = torch.linspace(-8, 8, 1600, dtype=torch.float64)  # no point at 0
+    eps = 1e-6
+    slope = (step(x + eps) - step(x - eps)) / (2 * eps)
+    assert (slope == 0).all() and (DERIVATIVES["step"](x) == 0).all()
+    assert step(torch.tensor([-1e-9, 0.0, 1e-9])).tolist() == [0.0, 0.0, 1.0]  # 1 iff x > 0
     assert sigmoid(torch.tensor([-1000.0, 1000.0])).tolist() == [0.0, 1.0]  # no overflow
 
 
@@ -122,6 +126,9 @@ def test_swiglu_is_the_formula():
         (lambda: GLUFeedForward(8, variant="swishglu"), "variant"),
         (lambda: FeedForward(8, activation="rectifier"), "activation"),
         (lambda: gelu(torch.zeros(2), approximate="erf"), "approximate"),
+        (lambda: glu_hidden_width(0), "d_model"),
+        (lambda: glu_hidden_width(64.0), "d_model"),
+        (lambda: glu_hidden_width(64, 1), "dense_hidden"),
     ],
 )
 def test_bad_input_names_the_parameter(make, match):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .._validation import check_int
 from .activations import get_activation, sigmoid
 
 #: The gate of each GLU variant (Shazeer 2020, Table 1); None: no gate (bilinear).
@@ -26,6 +27,8 @@ GLU_VARIANTS = {
 
 def glu_hidden_width(d_model: int, dense_hidden: int | None = None) -> int:
     """Hidden width that gives a GLU block the parameters of a dense one: 2/3 of it."""
+    check_int("d_model", d_model, low=1)
+    check_int("dense_hidden", dense_hidden, low=2, allow_none=True)
     dense_hidden = 4 * d_model if dense_hidden is None else dense_hidden
     return round(2 * dense_hidden / 3)
 
