@@ -87,6 +87,33 @@ def test_reinforce_gradient_points_up_the_expected_reward():
     assert torch.corrcoef(torch.stack([-logits.grad, expected]))[0, 1] > 0.9
 
 
+def test_reinforce_is_unbiased_for_the_soft_accuracy_gradient():
+    # With Bernoulli predictions a_i ~ p_i, E[accuracy(a)] is the soft accuracy,
+    # so the mean REINFORCE gradient must be the soft accuracy's gradient. With
+    # two samples, a baseline that includes the sample itself would halve it.
+    gen = torch.Generator().manual_seed(0)
+    n = 8
+    y = (torch.rand(n, generator=gen) < 0.5).double()
+    logits = (2 * torch.randn(n, generator=gen, dtype=torch.float64)).requires_grad_(True)
+    soft_accuracy(torch.sigmoid(logits), y).backward()
+    exact = logits.grad.clone()
+    total = torch.zeros(n, dtype=torch.float64)
+    repeats, threads = 800, torch.get_num_threads()
+    torch.set_num_threads(1)  # 800 tiny backward passes: threads only add overhead
+    try:
+        for _ in range(repeats):
+            logits.grad = None
+            reinforce_loss(logits, lambda a: (a == y).double().mean(), samples=2,
+                           generator=gen).backward()  # fmt: skip
+            total -= logits.grad
+    finally:
+        torch.set_num_threads(threads)
+    mean = total / repeats
+    scale = (mean @ exact / (exact @ exact)).item()  # 1 if unbiased, 1/2 if not
+    assert 0.8 < scale < 1.2
+    assert torch.corrcoef(torch.stack([mean, exact]))[0, 1] > 0.95
+
+
 @pytest.mark.parametrize(
     ("call", "match"),
     [

@@ -125,10 +125,13 @@ def reinforce_loss(
     """Score-function (REINFORCE) surrogate for a non-differentiable reward.
 
     ``logits`` (n,) define independent Bernoulli predictions. Each of
-    ``samples`` draws a whole prediction vector a; ``reward(a)`` scores it
-    (any metric, e.g. the accuracy of the batch). The returned loss has the
-    gradient -E[(R - mean R) grad log p(a)], an unbiased estimate of minus
-    the gradient of the expected reward (eq. ``sm-reinforce``).
+    ``samples`` draws a whole prediction vector a_s; ``reward(a_s)`` scores
+    it (any metric, e.g. the accuracy of the batch). The baseline of sample s
+    is the mean reward of the *other* samples (leave-one-out), which does not
+    depend on a_s, so the returned loss has as gradient an unbiased estimate
+    of minus the gradient of the expected reward (eq. ``sm-reinforce``). With
+    the plain mean of all samples as baseline, sample s would sit in its own
+    baseline and the estimate would shrink by (S - 1) / S.
     """
     if logits.dim() != 1:
         raise ValueError(f"logits must be one-dimensional, got shape {tuple(logits.shape)}.")
@@ -137,7 +140,8 @@ def reinforce_loss(
     p = torch.sigmoid(logits.detach()).expand(samples, -1)
     actions = torch.bernoulli(p, generator=generator)
     rewards = torch.stack([torch.as_tensor(reward(a), dtype=logits.dtype) for a in actions])
-    advantage = rewards - rewards.mean()  # the mean reward as baseline
+    # leave-one-out baseline: R_s - mean_{j != s} R_j = S / (S - 1) (R_s - mean R)
+    advantage = (rewards - rewards.mean()) * samples / (samples - 1)
     log_p = -torch.nn.functional.binary_cross_entropy_with_logits(
         logits.expand(samples, -1), actions, reduction="none"
     ).sum(dim=1)
