@@ -96,6 +96,29 @@ def test_new_points_differ_only_where_scikit_learn_differs_from_itself(friedman)
     assert ours_vs_sk < 0.02 and sk_vs_sk > 0  # a handful of points, as between seeds
 
 
+def test_first_disagreement_with_weights_is_a_pure_node_that_sklearn_splits(friedman):
+    """Absolute loss, random weights (no ties): the first round where the two
+    libraries part is one where scikit-learn splits a node whose pseudo-residuals
+    are all equal, because its variance, E[r^2] - E[r]^2, rounds to a tiny
+    positive number instead of zero."""
+    X, y = friedman
+    w = np.random.default_rng(0).uniform(0.5, 1.5, len(y))
+    kw = dict(loss="absolute_error", n_estimators=100)
+    ours = GradientBoostingRegressor(**kw).fit(X, y, sample_weight=w)
+    theirs = sk_ensemble.GradientBoostingRegressor(random_state=0, **kw).fit(X, y, sample_weight=w)
+    gaps = staged_gap(ours, theirs, X)
+    first = int(np.argmax(gaps > 1e-6))
+    assert gaps[first] > 1e-6 and first > 0  # they part, and not at the start
+    before = list(theirs.staged_predict(X))[first - 1]
+    sign = np.where(y >= before, 1.0, -1.0)  # the pseudo-residuals of that round
+    tree = theirs.estimators_[first, 0]
+    path = tree.decision_path(X.astype(np.float32)).toarray().astype(bool)
+    inner = np.flatnonzero(tree.tree_.children_left >= 0)
+    pure = [j for j in inner if np.unique(sign[path[:, j]]).size == 1]
+    assert pure, "scikit-learn split no pure node in the first round that differs"
+    assert all(0 < tree.tree_.impurity[j] < 1e-12 for j in pure)
+
+
 def test_importances_match_sklearn(friedman):
     X, y = friedman
     ours = GradientBoostingRegressor(n_estimators=50).fit(X, y)
