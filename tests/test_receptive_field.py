@@ -71,6 +71,44 @@ def test_analytic_equals_empirical_on_random_torch_stacks(seed):
     assert empirical_receptive_field(model, 128) == receptive_field(spec).size
 
 
+def test_batch_norm_in_training_mode_does_not_widen_the_measured_field():
+    # in training mode batch statistics couple every position; at inference
+    # (what a receptive field describes) batch normalisation is pointwise
+    model = nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2), nn.ReLU(),
+        nn.Conv2d(2, 2, 3, padding=1), nn.BatchNorm2d(2),
+    )  # fmt: skip
+    spec, _ = from_torch(model, 32)
+    assert model.training and empirical_receptive_field(model, 32, channels=1) == 5
+    assert receptive_field(spec).size == 5
+
+
+class _Bottleneck(nn.Module):
+    """A residual unit (1x1, 3x3 with the stride, 1x1) with a 1x1 shortcut."""
+
+    def __init__(self, stride):
+        super().__init__()
+        self.conv1, self.conv3 = nn.Conv2d(1, 1, 1), nn.Conv2d(1, 1, 1)
+        self.conv2 = nn.Conv2d(1, 1, 3, stride, 1)
+        self.shortcut = nn.Conv2d(1, 1, 1, stride)
+        self.bn, self.relu = nn.BatchNorm2d(1), nn.ReLU()
+
+    def forward(self, x):
+        main = self.conv3(self.relu(self.conv2(self.relu(self.conv1(x)))))
+        return self.relu(self.bn(main) + self.shortcut(x))
+
+
+def test_empirical_field_through_residual_units():
+    strides = (1, 2, 1, 2)
+    model = nn.Sequential(
+        nn.Conv2d(1, 1, 7, 2, 3), nn.MaxPool2d(3, 2, 1), *[_Bottleneck(s) for s in strides]
+    )
+    unit = lambda s: Parallel(((Layer(1), Layer(3, s, 1), Layer(1)), (Layer(1, s),)))  # noqa: E731
+    spec = [Layer(7, 2, 3), Layer(3, 2, 1)] + [unit(s) for s in strides]
+    assert receptive_field(spec).size == 59
+    assert empirical_receptive_field(model, 96) == 59
+
+
 def test_region_and_centre_of_output_units():
     field = receptive_field([Layer(3, 2, 1), Layer(3, 2, 1)])  # the article's 5x5 picture
     assert field.size == 7 and field.region(0) == (-3, 3) and field.centre(1) == 4.0
@@ -94,6 +132,13 @@ def test_residual_paths_merge_and_misaligned_paths_fail():
         (lambda: receptive_field([3]), "Layer"),
         (lambda: from_torch(nn.Sequential(nn.Conv2d(1, 1, (3, 5))), 32), "square"),
         (lambda: from_torch(nn.Sequential(nn.Linear(4, 4)), 32), "geometry"),
+        (lambda: from_torch(nn.Sequential(nn.AdaptiveAvgPool2d(1)), 32), "AdaptiveAvgPool2d"),
+        (
+            lambda: empirical_receptive_field(
+                nn.Sequential(nn.Conv2d(1, 1, 3), nn.Flatten(), nn.Linear(900, 4)), 32
+            ),
+            "Linear",
+        ),
     ],
 )
 def test_bad_input(make, match):

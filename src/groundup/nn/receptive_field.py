@@ -6,13 +6,13 @@ A network is described along one spatial axis as a list of :class:`Layer`
 residual unit). For such a description:
 
 * the receptive field r, the effective stride S and the effective padding P
-  (eqs. ``rf-bottomup``, ``rf-stride``, ``rf-padding``), computed top-down
+  (eqs. ``rf-bottomup`` and ``rf-stride``), computed top-down
   (eq. ``rf-topdown``, the source article's formula one) and bottom-up
   (formula two), which always agree;
 * the region of the input seen by output unit i: from -P + i S, r wide.
 
 ``from_torch`` reads a ``torch.nn.Sequential``; ``empirical_receptive_field``
-measures the region by back-propagation.
+measures the region by back-propagation, also through residual blocks.
 """
 
 from __future__ import annotations
@@ -23,6 +23,15 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+#: Modules that act on each position alone (or, like batch normalisation at
+#: inference, as a per-channel affine map): they do not change the geometry.
+POINTWISE = (
+    nn.Identity, nn.BatchNorm2d, nn.Dropout, nn.Dropout2d,
+    nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.PReLU, nn.ELU, nn.SELU, nn.CELU, nn.GELU,
+    nn.SiLU, nn.Mish, nn.Sigmoid, nn.Tanh, nn.Hardswish, nn.Hardsigmoid, nn.Hardtanh,
+    nn.Softplus,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -150,7 +159,10 @@ def _pair(value) -> int:
 def from_torch(module: nn.Sequential, input_size: int) -> tuple[list[Layer], int]:
     """Layers of a Sequential of Conv2d / MaxPool2d / AvgPool2d and pointwise layers.
 
-    Returns the description and the output size for an input of ``input_size``.
+    Pointwise layers are those in :data:`POINTWISE`; any other module (an
+    adaptive pooling, an upsampling, a residual block) raises a ``TypeError``
+    instead of being read as pointwise. Returns the description and the
+    output size for an input of ``input_size``.
     """
     layers, size = [], input_size
     for child in module:
@@ -165,7 +177,7 @@ def from_torch(module: nn.Sequential, input_size: int) -> tuple[list[Layer], int
         elif isinstance(child, nn.Sequential):
             inner, size = from_torch(child, size)
             layers.extend(inner)
-        elif sum(p.numel() for p in child.parameters()) and not isinstance(child, nn.BatchNorm2d):
+        elif not isinstance(child, POINTWISE):
             raise TypeError(f"cannot read the geometry of {type(child).__name__}.")
     return layers, size
 
@@ -173,25 +185,36 @@ def from_torch(module: nn.Sequential, input_size: int) -> tuple[list[Layer], int
 def _linearised(model: nn.Module) -> nn.Module:
     """A copy whose gradient is positive exactly on the receptive field.
 
-    Max pooling passes the gradient to one input only, and ReLU can zero it,
-    so the measured region could come out smaller than the true one. In the
-    copy, max pooling becomes average pooling of the same geometry,
-    activations become the identity, and every convolution weight is 1 and
-    bias 0; then every input path to the output unit carries a positive
-    gradient.
+    Max pooling passes the gradient to one input only, ReLU can zero it, and
+    batch normalisation in training mode mixes all positions through its
+    batch statistics, so the measured region could come out smaller or larger
+    than the true one. In the copy, max pooling becomes average pooling of
+    the same geometry, pointwise modules (:data:`POINTWISE`, batch
+    normalisation included) become the identity, and every convolution
+    weight is 1 and bias 0; then every input path to the output unit carries
+    a positive gradient. Blocks with children (a ``Sequential``, a residual
+    unit) are linearised inside; their ``forward`` must call these modules,
+    not functional forms such as ``torch.relu``.
     """
     model = copy.deepcopy(model)
     for name, child in model.named_children():
         if isinstance(child, nn.MaxPool2d):
-            setattr(model, name, nn.AvgPool2d(child.kernel_size, child.stride, child.padding))
+            if _pair(child.dilation) != 1:
+                raise ValueError("dilated max pooling is not supported.")
+            pool = nn.AvgPool2d(child.kernel_size, child.stride, child.padding, child.ceil_mode)
+            setattr(model, name, pool)
         elif isinstance(child, nn.Conv2d):
             nn.init.ones_(child.weight)
             if child.bias is not None:
                 nn.init.zeros_(child.bias)
-        elif isinstance(child, nn.Sequential):
-            setattr(model, name, _linearised(child))
-        elif not isinstance(child, nn.AvgPool2d) and not list(child.parameters()):
+        elif isinstance(child, POINTWISE):
             setattr(model, name, nn.Identity())
+        elif isinstance(child, nn.AvgPool2d):
+            pass
+        elif list(child.children()):
+            setattr(model, name, _linearised(child))
+        elif list(child.parameters()):
+            raise TypeError(f"cannot linearise {type(child).__name__}.")
     return model
 
 
