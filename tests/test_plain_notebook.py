@@ -37,3 +37,23 @@ def test_student_edition_takes_values_from_elsewhere():
     nb.cells[0].outputs = []
     plain = plain_notebook(nb, Path("."), student=True, glued={"gap": "0.25"})
     assert plain.cells[1].source.startswith("The gap is 0.250,")
+
+
+def test_cross_references_become_text():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "See {numref}`fig-a`, {numref}`Figure %s <fig-b>` and {ref}`an exercise <ex-c>`."
+        )
+    ]
+    plain = plain_notebook(nb, Path("."))
+    assert plain.cells[0].source == "See the figure, Figure and an exercise."
+
+
+def test_student_edition_leaves_out_hidden_solution_checks():
+    nb = nbformat.v4.new_notebook()
+    shown = nbformat.v4.new_code_cell("x = 1")
+    hidden = nbformat.v4.new_code_cell("assert answer == 3", metadata={"tags": ["remove-cell"]})
+    nb.cells = [shown, hidden]
+    assert [c.source for c in plain_notebook(nb, Path("."), student=True).cells] == ["x = 1"]
+    assert len(plain_notebook(nb, Path(".")).cells) == 2

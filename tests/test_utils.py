@@ -102,3 +102,22 @@ def test_interleaved_takes_turns_and_times_every_call():
         interleaved({"a": lambda: None}, repeats=0)
     with pytest.raises(ValueError, match="runs"):
         interleaved({})
+
+
+def test_glue_writes_what_myst_nb_writes(monkeypatch):
+    import IPython.display
+    from myst_nb import glue as myst_glue
+
+    from groundup.utils import glue
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
+    import myst_nb.ext.glue as ext
+
+    monkeypatch.setattr(ext, "ipy_display", lambda *a, **k: shown.append((a, k)))
+    glue("gap", 0.25)
+    myst_glue("gap", 0.25, display=False)
+    assert shown[0] == shown[1]
+    assert shown[0][0][0] == {"application/papermill.record/text/plain": "0.25"}
+    with pytest.raises(ValueError, match="name"):
+        glue("", 1)

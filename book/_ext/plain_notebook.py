@@ -12,7 +12,8 @@ a plain JupyterLab, so each of those becomes ordinary Markdown or HTML:
   myst-nb formats it (the student edition takes the values from the book's
   executed notebook when there is one);
 * exercises become numbered bold headings; solutions and dropdowns become
-  ``<details>`` blocks (or disappear, in the student edition).
+  ``<details>`` blocks (or disappear, in the student edition, with the
+  hidden ``remove-cell`` cells that check them).
 
 Usage: ``python book/_ext/plain_notebook.py --student OUT notebooks/*.md``
 writes the student edition (sources, no outputs, no solutions) and a zip.
@@ -118,6 +119,10 @@ class Converter:
         text = re.sub(r"\{doc\}`([^`<]+?)\s*<[^>]+>`", r"\1", text)
         text = re.sub(r"\{doc\}`([^`]+)`", lambda m: Path(m.group(1)).name, text)
         text = re.sub(r"\{ref\}`([^`<]+?)\s*<[^>]+>`", r"\1", text)
+        text = re.sub(r"\{ref\}`([^`]+)`", r"\1", text)
+        numref = r"\{numref\}`([^`<]+?)\s*<[^>]+>`"
+        text = re.sub(numref, lambda m: m.group(1).replace("%s", "").strip(), text)
+        text = re.sub(r"\{numref\}`[^`]+`", "the figure", text)
         return text
 
     # -- blocks ----------------------------------------------------------------
@@ -198,7 +203,8 @@ def plain_notebook(nb, chapter_dir: Path, student: bool = False, glued: dict | N
         if cell.cell_type == "markdown":
             cell.source = converter.convert(cell.source)
     nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source.strip()]
-    if student:
+    if student:  # cells hidden from the page check exercise solutions: leave them out
+        nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None

@@ -217,3 +217,28 @@ def use_book_style() -> None:
     import matplotlib as mpl
 
     mpl.rcParams.update(STYLE)
+
+
+#: The mime prefix myst-nb's glue gives a value that is stored but not shown.
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Store ``value`` under ``name`` so the prose can show it (myst-nb's glue).
+
+    The page writes ``{glue:text}`name:.3f``` where the number belongs, and
+    the build fills in what this cell computed, so text and output cannot
+    drift apart. It writes the same output as ``myst_nb.glue`` without
+    importing myst-nb (which costs seconds per chapter). Glue plain Python
+    numbers and strings: the role reads the value back with
+    ``ast.literal_eval``.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty string, got {name!r}.")
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
