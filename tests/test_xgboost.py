@@ -155,6 +155,38 @@ def test_subtraction_trick_equals_direct_histograms():
     np.testing.assert_allclose(whole, parts[:, 0::2] + parts[:, 1::2], atol=1e-9)
 
 
+def nested_steps(n, depth, left_share):
+    """y on x = 0..n-1 whose best split of every node sends ``left_share`` of its
+    rows left: one step per node, each level's steps 10 times smaller."""
+    y = np.zeros(n)
+
+    def place(lo, hi, level):
+        if level == depth:
+            return
+        cut = lo + int(round(left_share * (hi - lo)))
+        y[cut:hi] += 10.0 ** (depth - level)
+        place(lo, cut, level + 1)
+        place(cut, hi, level + 1)
+
+    place(0, n, 0)
+    return np.arange(n, dtype=float)[:, None], y
+
+
+@pytest.mark.parametrize(("n", "left_share"), [(1024, 0.5), (10000, 0.1)])
+def test_values_read_follow_the_subtraction_trick(n, left_share):
+    """Depth D: exact reads every row at every level (n D); hist reads the root
+    and then only the smaller children, n (1 + s (D - 1)) for a smaller share s."""
+    depth = 4
+    X, y = nested_steps(n, depth, left_share)
+    kw = dict(n_estimators=1, max_depth=depth, reg_lambda=0.0, learning_rate=1.0)
+    exact = XGBoostRegressor(tree_method="exact", **kw).fit(X, y).trees_[0][0]
+    hist = XGBoostRegressor(tree_method="hist", max_bin=2 * n, **kw).fit(X, y).trees_[0][0]
+    assert len(exact.leaves()) == len(hist.leaves()) == 2**depth
+    assert exact.values_read == exact.candidates == n * depth
+    assert hist.values_read == round(n * (1 + left_share * (depth - 1)))
+    assert hist.candidates == sum(2**d for d in range(depth)) * (2 * n - 1)
+
+
 def test_sharded_histograms_give_the_same_tree():
     X, y = make_classification(n_samples=4000, n_features=8, random_state=2)
     XT = np.ascontiguousarray(X.T, dtype=np.float32)

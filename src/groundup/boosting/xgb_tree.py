@@ -50,6 +50,12 @@ class XGBTree:
     gain: np.ndarray  # split gain, eq. (xgb-gain)
     cover: np.ndarray  # H of each node
     train_leaf: np.ndarray | None = None  # leaf of each training row, when known
+    # The work of the split search, counted as it ran: (row, feature) values
+    # read (exact: every value of every node searched, in sorted order; hist:
+    # the values of the rows that were histogrammed), and split candidates
+    # scored (exact: one per value read; hist: one per node, feature and bin).
+    values_read: int = 0
+    candidates: int = 0
 
     @property
     def node_count(self) -> int:
@@ -176,10 +182,12 @@ def grow_exact(XT, order, g, h, has_missing, params) -> XGBTree:
     rec = _Recorder()
     ids, start, size = np.array([0]), np.array([0]), np.array([m])
     stats = gh[:, order[0]].sum(axis=1, keepdims=True)  # (2, nodes): G, H
+    values_read = 0
     for depth in range(params["max_depth"] + 1):
         rec.add_level(ids, stats[0], stats[1])
         if depth == params["max_depth"] or not ids.size:
             break
+        values_read += n_features * int(size.sum())  # every value of every live node
         feat, thr, dleft, gain, left_stats = _exact_level(
             XT, order, gh, start, size, stats, has_missing, lam, mcw
         )
@@ -209,7 +217,9 @@ def grow_exact(XT, order, g, h, has_missing, params) -> XGBTree:
         nonempty = size > 0
         ids, size, stats = ids[nonempty], size[nonempty], stats[:, nonempty]
         start = np.r_[0, np.cumsum(size)[:-1]]
-    return rec.finish(lam, mcw, params["gamma"], params["learning_rate"])
+    tree = rec.finish(lam, mcw, params["gamma"], params["learning_rate"])
+    tree.values_read = tree.candidates = values_read
+    return tree
 
 
 def _stable_partition(order, node_of_pos, goes_right):
@@ -383,12 +393,15 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
     ids = np.array([0])
     live = np.arange(n)
     hist = histograms(live, node[live], 1)
+    n_features = binned.shape[1]
+    values_read, candidates = n * n_features, 0
     for depth in range(params["max_depth"] + 1):
         stats = hist[:, :, 0, :].sum(axis=2)  # (2, nodes): every feature sums to G, H
         rec.add_level(ids, stats[0], stats[1])
         if depth == params["max_depth"]:
             break
         feat, slot, dleft, gain = _hist_level(hist, stats, lam, mcw)
+        candidates += hist.shape[1] * n_features * (n_slots - 2)  # bin boundaries
         # xgboost's hist expands a node only if its gain is positive and not below
         # gamma; a rejected node stays a leaf, so there is nothing to prune later.
         split = (gain > EPS_SPLIT) & ~(gain < params["gamma"])
@@ -425,12 +438,14 @@ def grow_hist(binned, cuts, g, h, params, n_slots, histograms=None) -> XGBTree:
         small = np.flatnonzero(go_left != small_is_right[p])  # rows of the smaller child
         parent_hist = hist[:, split]
         small_hist = histograms(live[small], child[small] // 2, parent_hist.shape[1])
+        values_read += small.shape[0] * n_features
         at_small = 2 * np.arange(small_is_right.shape[0]) + small_is_right
         hist = np.empty((2, 2 * at_small.shape[0], *hist.shape[2:]))
         hist[:, at_small] = small_hist
         hist[:, at_small ^ 1] = parent_hist - small_hist
         node[live] = child
     tree = rec.finish(lam, mcw, params["gamma"], params["learning_rate"], prune=False)
+    tree.values_read, tree.candidates = values_read, candidates
     if not (tree.feature[node_id] >= 0).any():  # nothing is pruned: always true
         tree.train_leaf = node_id  # every row sits in a leaf: no need to re-route it
     return tree
