@@ -51,16 +51,51 @@ def test_bptt_matches_autograd_and_the_forward_matches_torch_rnn():
         assert relative_error(grad.numpy(), grads[name]) < 1e-12, name
 
 
-def test_truncation_longer_than_the_sequence_is_full_bptt_and_shorter_is_not():
+def truncated_by_autograd(model, X, y, k):
+    """Truncated BPTT from its definition: each loss term L(s) back-propagated
+    through steps s-k+1..s only, the state before them held constant."""
+    p = {n: torch.tensor(v, requires_grad=True) for n, v in model.params.items()}
+    X, y = torch.from_numpy(X), torch.from_numpy(y)
+    with torch.no_grad():  # the states of the forward pass, h[0] = 0
+        h = [torch.zeros(p["W"].shape[0], dtype=torch.float64)]
+        for x in X:
+            h.append(torch.tanh(p["U"] @ x + p["W"] @ h[-1] + p["b"]))
+    total = 0
+    for s in range(len(y)):
+        first = max(s - k + 1, 0)
+        state = h[first]  # a constant: no gradient flows into it
+        for t in range(first, s + 1):
+            state = torch.tanh(p["U"] @ X[t] + p["W"] @ state + p["b"])
+        logits = p["V"] @ state + p["c"]
+        total = total - torch.log_softmax(logits, 0)[y[s]]
+    total.backward()
+    return {n: v.grad.numpy() for n, v in p.items()}
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 9, 10, 50])
+def test_truncated_bptt_matches_its_definition(k):
+    model, X, y = problem(3, 5, 3, 10, 1)
+    _, cache = model.forward(X, y)
+    ours = model.backward(cache, truncate=k)
+    reference = truncated_by_autograd(model, X, y, k)
+    for name in ours:
+        assert relative_error(reference[name], ours[name]) < 1e-12, name
+
+
+def test_truncation_at_the_sequence_length_is_full_bptt_and_shorter_is_not():
     model, X, y = problem(3, 5, 3, 10, 1)
     _, cache = model.forward(X, y)
     full = model.backward(cache)
-    for k in (10, 50):
+    for k in (10, 50):  # the truncated sweeps, which must add up to the full one
         long = model.backward(cache, truncate=k)
-        assert all(np.allclose(full[name], long[name]) for name in full)
+        assert all(relative_error(full[n], long[n]) < 1e-13 for n in full)
     short = model.backward(cache, truncate=2)
-    assert not np.allclose(full["W"], short["W"])
-    assert np.allclose(full["V"], short["V"]) and np.allclose(full["c"], short["c"])
+    assert relative_error(full["W"], short["W"]) > 1e-3
+    # one step short: only L(tau) loses its path to step 1 (where h(0) = 0, so
+    # dW is unchanged, but dU is not)
+    almost = model.backward(cache, truncate=9)
+    assert relative_error(full["U"], almost["U"]) > 1e-10
+    assert np.array_equal(full["V"], short["V"]) and np.array_equal(full["c"], short["c"])
 
 
 @pytest.mark.parametrize(

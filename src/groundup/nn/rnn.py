@@ -67,8 +67,12 @@ class RNN:
     def backward(self, cache: dict, truncate: int | None = None) -> dict:
         """BPTT: the gradient of the loss for every parameter.
 
-        ``truncate=k`` sends each loss term's gradient back at most k steps
-        (truncated BPTT); ``None`` or k >= tau is the full gradient.
+        ``truncate=None`` is full BPTT: one backward sweep of eq. ``rnn-delta``.
+        ``truncate=k`` sends each loss term's gradient back through at most k
+        steps (truncated BPTT): the term L(s) reaches the parameters through
+        steps s, s-1, ..., s-k+1 only, as if h(s-k) were a constant. This runs
+        one short sweep per loss term (O(tau k) work) even when k >= tau, where
+        it must agree with the full sweep up to rounding.
         """
         if truncate is not None and (not isinstance(truncate, int) or truncate < 1):
             raise ValueError(f"truncate must be a positive integer or None, got {truncate!r}.")
@@ -78,7 +82,7 @@ class RNN:
         err[np.arange(tau), y] -= 1  # yhat(t) - y(t), the gradient of L(t) at o(t)
         grads = {"V": err.T @ h[1:], "c": err.sum(axis=0)}
         grads.update({k: np.zeros_like(p[k]) for k in ("U", "W", "b")})
-        if truncate is None or truncate >= tau:
+        if truncate is None:
             carry = np.zeros(p["W"].shape[0])  # diag(1 - h(t+1)^2) delta(t+1); 0 after tau
             for t in range(tau - 1, -1, -1):
                 # delta(t) = V^T (yhat(t) - y(t)) + W^T diag(1 - h(t+1)^2) delta(t+1)
