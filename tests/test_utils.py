@@ -90,11 +90,11 @@ def test_interleaved_takes_turns_and_times_every_call():
     from groundup.utils import interleaved, median, timeit
 
     calls = []
-    times = interleaved(
+    recorded = interleaved(
         {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=1
     )
-    assert calls == ["a", "b"] * 4
-    assert [len(t) for t in times.values()] == [3, 3]
+    assert calls == ["a", "b"] * 4  # one warm-up round, then three timed rounds in turns
+    assert list(recorded) == ["a", "b"] and len(recorded["b"]) == 3
     assert median([3.0, 1.0, 2.0]) == 2.0
     counted = []
     timeit(lambda: counted.append(1), repeats=2, warmup=1)
