@@ -68,8 +68,8 @@ chapter: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -q _build/nbval/$(NB).ipynb
 
 # A student's busy laptop: every chapter under nbval with GROUNDUP_SEED=1 and 2
-# while a busy loop holds one core; prints each chapter's time, fails on a
-# failing chapter or one over 60 s (benchmarks/robust.py).
+# while a busy loop holds one core; prints each chapter's time and names any
+# over 60 s; fails on a failing chapter (benchmarks/robust.py).
 ROBUST_SEEDS ?= 1 2
 robust: $(STAMP)
 	$(BIN)/python -m benchmarks.robust --seeds $(ROBUST_SEEDS) --load 1 --budget 60

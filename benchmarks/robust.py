@@ -3,8 +3,10 @@
 ``make robust`` calls this: every chapter, under ``GROUNDUP_SEED=1`` and
 ``GROUNDUP_SEED=2``, while a plain Python busy loop holds one core (a
 student's laptop with a browser or a second notebook running). It prints
-each chapter's time and fails if a chapter fails or takes longer than its
-budget. The same driver measured the thread policy of
+each chapter's time, names every chapter over its budget (60 s), and fails
+if a chapter fails. Being over budget is reported, not failed: like every
+speed goal of the book it is a measurement, and a check that reads a clock
+would make CI depend on the machine's minute. The same driver measured the thread policy of
 ``groundup.utils.set_threads`` (``--env GROUNDUP_THREADS=0`` restores
 torch's default of one thread per core)::
 
@@ -123,9 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         record = {"load": args.load, "env": env, "results": results}
         args.json.write_text(json.dumps(record, indent=1) + "\n")
-    bad = len(over) + len(failed)
-    print(f"{len(results) - bad} passed, {bad} failed")
-    return 1 if bad else 0
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
