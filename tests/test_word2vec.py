@@ -128,3 +128,36 @@ def test_bad_input_gives_clear_errors():
         model.wv.similarity("a", "zebra")
     with pytest.raises(ValueError, match="name must be one of"):
         load_corpus("text8")
+
+
+HASH_SCRIPT = """
+import hashlib
+from gensim.models import Word2Vec as GensimWord2Vec
+from groundup.text import Word2Vec
+from groundup.text.corpus import planted_corpus
+corpus = planted_corpus(sentences_per_word=10, seed=4)
+settings = dict(vector_size=8, min_count=1, epochs=2, seed=5, workers=1)
+ours = Word2Vec(corpus, batch_size=256, **settings).wv
+peer = GensimWord2Vec(corpus, **settings).wv
+print(hash("groundup"))
+for wv in (ours, peer):
+    print(",".join(wv.index_to_key[:20]), hashlib.sha256(wv.vectors.tobytes()).hexdigest())
+"""
+
+
+def test_ours_and_gensims_vectors_do_not_depend_on_string_hashing():
+    """Chapter 9: one worker and one seed give the same vectors in every process,
+    whatever PYTHONHASHSEED (which no running process can change for itself)."""
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for hash_seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed, GROUNDUP_PROGRESS="0")
+        done = subprocess.run(
+            [sys.executable, "-c", HASH_SCRIPT], env=env, capture_output=True, text=True, check=True
+        )
+        runs.append(done.stdout.splitlines())
+    assert runs[0][0] != runs[1][0]  # string hashing did differ between the two processes
+    assert runs[0][1:] == runs[1][1:]  # ours, then gensim's: same words, same vectors
