@@ -15,11 +15,22 @@ from groundup.nn.oadtr import (
     future_labels,
     oadtr_loss,
     predict_stream,
+    stream_dataset,
     train_detector,
     windows,
 )
+from groundup.utils import set_threads
 
 F_IN, K, T = 12, 5, 8
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """The book's thread policy while these tests train models (see groundup.utils)."""
+    previous = torch.get_num_threads()
+    set_threads(1)
+    yield
+    torch.set_num_threads(previous)
 
 
 def models():
@@ -200,3 +211,85 @@ def test_training_learns_the_synthetic_task():
         assert np.mean(losses[-20:]) < 0.7 * np.mean(losses[:5])
         scores = evaluate(model, test)
         assert scores["mAP"] > 0.5 and scores["mcAP"] > scores["mAP"]
+
+
+def test_train_detector_follows_the_official_recipe():
+    # One step of train_detector is one step of Adam with an L2 penalty of 1e-4
+    # (not AdamW's decoupled decay), taken after clipping the gradient norm at 1.
+    kw = dict(duration=(10, 30), gap=(5, 20))
+    streams = streaming_actions(n_videos=2, length=60, seed=4, **kw)
+    torch.manual_seed(3)
+    model = OadTR(32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0)
+    copy = OadTR(32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0)
+    copy.load_state_dict(model.state_dict())
+    train_detector(model, streams, steps=1, batch_size=16, lr=0.05, seed=11)
+
+    X, y, y_future = stream_dataset(streams, 6, 2)
+    idx = torch.randint(len(X), (16,), generator=torch.Generator().manual_seed(11))
+
+    def one_step(net, optimiser_class):
+        now, future = net(X[idx])
+        oadtr_loss(now, future, y[idx], y_future[idx]).backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        optimiser_class(net.parameters(), lr=0.05, weight_decay=1e-4, fused=True).step()
+        return list(net.parameters())
+
+    adamw = OadTR(32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0)
+    adamw.load_state_dict(copy.state_dict())
+    expected, decoupled = one_step(copy, torch.optim.Adam), one_step(adamw, torch.optim.AdamW)
+    trained = list(model.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(trained, expected, strict=True))
+    assert not all(torch.equal(a, b) for a, b in zip(trained, decoupled, strict=True))
+
+
+def test_oadtr_uses_gelu_and_a_post_norm_decoder():
+    model = OadTR(F_IN, K, history=T, d_model=16, n_future=3)
+    assert all(layer.norm_first for layer in model.encoder.layers)
+    assert not any(layer.norm_first for layer in model.decoder.layers)
+    ffns = [layer.ff for layer in [*model.encoder.layers, *model.decoder.layers]]
+    assert all(ff.activation is torch.nn.functional.gelu for ff in ffns)
+    with pytest.raises(ValueError, match="activation"):
+        OadTR(F_IN, K, history=T, d_model=16, activation="swish")
+
+
+def test_task_token_first_or_last_is_the_same_model():
+    # Self-attention without a mask treats positions alike except for their
+    # encodings: moving the token (with its learned position) to the front
+    # permutes the encoder's outputs and changes nothing else.
+    torch.manual_seed(12)
+    model = OadTR(F_IN, K, history=T, d_model=16, n_future=3, dropout=0.0).eval()
+    x = torch.randn(5, T, F_IN)
+    h = model.embed(x)
+    token = model.task_token.expand(5, -1, -1)
+    last = model.encoder(torch.cat([h, token], 1) + model.positions)[:, -1]
+    first = model.encoder(torch.cat([token, h], 1) + torch.roll(model.positions, 1, dims=1))[:, 0]
+    torch.testing.assert_close(first, last, atol=1e-5, rtol=1e-5)
+    assert not torch.allclose(
+        model.encoder(torch.cat([token, h], 1) + model.positions)[:, 0], last, atol=1e-3
+    )  # without moving its position along, the token would see another model
+
+
+def test_exercise_onset_is_where_the_detector_fails():
+    # Chapter 12, exercise "Where is the ambiguity?": accuracy is lowest at the
+    # first chunks of an instance, and the wrong answers there are mostly
+    # background or the other action of the pair.
+    kw = dict(duration=(10, 30), gap=(5, 20))
+    train = streaming_actions(n_videos=20, length=300, seed=0, **kw)
+    test = streaming_actions(n_videos=10, length=300, seed=10, **kw)
+    torch.manual_seed(0)
+    model = OadTR(32, 7, history=16, d_model=32, decoder_layers=1, n_future=4)
+    train_detector(model, train, steps=150, batch_size=64, lr=4e-3)
+    hits, wrong = [[] for _ in range(10)], []
+    for s in test:
+        pred = predict_stream(model, torch.as_tensor(s.features)).argmax(-1).numpy()
+        for start in np.flatnonzero(np.diff(np.r_[0, s.labels]) > 0):
+            action = s.labels[start]
+            partner = action + 1 if action % 2 else action - 1  # 1-2, 3-4, 5-6
+            for k in range(10):
+                if start + k < len(s.labels) and s.labels[start + k] == action:
+                    hits[k].append(pred[start + k] == action)
+                    if k < 3 and pred[start + k] != action:
+                        wrong.append(pred[start + k] in (0, partner))
+    accuracy = [np.mean(h) for h in hits]
+    assert accuracy[0] < 0.5 * np.mean(accuracy[7:])
+    assert np.mean(wrong) > 2 / 3  # background or the partner action
