@@ -12,6 +12,12 @@ JBFLAGS := $(if $(STRICT),-W -n --keep-going,)
 export GROUNDUP_PROGRESS ?= 0
 # Every random draw derives from GROUNDUP_SEED (0 when unset): `make chapters GROUNDUP_SEED=1`.
 export GROUNDUP_SEED
+# The tests and the chapters run on JOBS processes (pytest-xdist; JOBS=0 runs
+# them in one). Each process computes on one thread (torch: groundup's thread
+# policy; numpy's BLAS: OPENBLAS_NUM_THREADS), so two jobs fill two cores and
+# never oversubscribe them.
+JOBS ?= 2
+PARALLEL := OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS)
 
 .PHONY: help venv book test lint unit chapters chapter robust build-strict e2e bench serve lab student clean
 
@@ -35,15 +41,20 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# The chapters run into jupyter-book's cache $(JOBS) at a time (book/preexecute.py),
+# then the build renders them from it.
+PREEXECUTE := $(BIN)/python book/preexecute.py --jobs $(or $(filter-out 0,$(JOBS)),1) $(CHAPTERS)
+
 book: $(STAMP)
+	$(PREEXECUTE)
 	$(BIN)/jupyter-book build . --builder html $(JBFLAGS)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 test: lint unit chapters build-strict
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks book
+	$(BIN)/ruff format --check src tests benchmarks book
 	@rm -rf _build/lint && mkdir -p _build/lint
 	@for nb in $(CHAPTERS); do \
 	  $(BIN)/jupytext --quiet --to ipynb --output _build/lint/$$(basename $$nb .md).ipynb $$nb || exit 1; \
@@ -51,7 +62,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check --line-length 88 --extend-ignore E402 _build/lint  # code lines fit the page
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q --ignore=tests/site --ignore=tests/e2e
+	$(PARALLEL) tests -q --ignore=tests/site --ignore=tests/e2e
 
 # Every cell of every chapter runs; a failing assert fails the test.
 chapters: $(STAMP)
@@ -59,7 +70,7 @@ chapters: $(STAMP)
 	@for nb in $(CHAPTERS); do \
 	  $(BIN)/jupytext --quiet --to ipynb --output _build/nbval/$$(basename $$nb .md).ipynb $$nb || exit 1; \
 	done
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -q _build/nbval
+	$(PARALLEL) --dist loadfile --nbval-lax --nbval-current-env -q _build/nbval
 
 chapter: $(STAMP)
 	@test -n "$(NB)" || (echo "usage: make chapter NB=01_random_forest" && exit 2)
@@ -76,6 +87,7 @@ robust: $(STAMP)
 
 # A warning-free build, then checks of the built pages (tests/site).
 build-strict: $(STAMP)
+	$(PREEXECUTE)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	$(BIN)/python -m pytest tests/site -q
 
