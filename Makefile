@@ -18,6 +18,9 @@ export GROUNDUP_SEED
 # never oversubscribe them.
 JOBS ?= 2
 PARALLEL := OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS)
+# The last chapters train the largest models: started first, they leave the
+# short ones to fill both processes at the end.
+LONGEST_FIRST := $(shell printf '%s\n' $(CHAPTERS) | sort -r)
 
 .PHONY: help venv book test lint unit chapters chapter robust build-strict e2e bench serve lab student clean
 
@@ -43,7 +46,7 @@ venv: $(STAMP)
 
 # The chapters run into jupyter-book's cache $(JOBS) at a time (book/preexecute.py),
 # then the build renders them from it.
-PREEXECUTE := $(BIN)/python book/preexecute.py --jobs $(or $(filter-out 0,$(JOBS)),1) $(CHAPTERS)
+PREEXECUTE := $(BIN)/python book/preexecute.py --jobs $(or $(filter-out 0,$(JOBS)),1) $(LONGEST_FIRST)
 
 book: $(STAMP)
 	$(PREEXECUTE)
@@ -52,13 +55,14 @@ book: $(STAMP)
 
 test: lint unit chapters build-strict
 
+# Every chapter as an .ipynb in folder $(1), converted by one jupytext process.
+TO_IPYNB = rm -rf $(1) && mkdir -p $(1) && cp $(CHAPTERS) $(1)/ && \
+	$(BIN)/jupytext --quiet --to ipynb $(1)/*.md && rm $(1)/*.md
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks book
 	$(BIN)/ruff format --check src tests benchmarks book
-	@rm -rf _build/lint && mkdir -p _build/lint
-	@for nb in $(CHAPTERS); do \
-	  $(BIN)/jupytext --quiet --to ipynb --output _build/lint/$$(basename $$nb .md).ipynb $$nb || exit 1; \
-	done
+	@$(call TO_IPYNB,_build/lint)
 	$(BIN)/ruff check --line-length 88 --extend-ignore E402 _build/lint  # code lines fit the page
 
 unit: $(STAMP)
@@ -66,11 +70,8 @@ unit: $(STAMP)
 
 # Every cell of every chapter runs; a failing assert fails the test.
 chapters: $(STAMP)
-	@rm -rf _build/nbval && mkdir -p _build/nbval
-	@for nb in $(CHAPTERS); do \
-	  $(BIN)/jupytext --quiet --to ipynb --output _build/nbval/$$(basename $$nb .md).ipynb $$nb || exit 1; \
-	done
-	$(PARALLEL) --dist loadfile --nbval-lax --nbval-current-env -q _build/nbval
+	@$(call TO_IPYNB,_build/nbval)
+	$(PARALLEL) --dist loadfile --nbval-lax --nbval-current-env -q $(LONGEST_FIRST:notebooks/%.md=_build/nbval/%.ipynb)
 
 chapter: $(STAMP)
 	@test -n "$(NB)" || (echo "usage: make chapter NB=01_random_forest" && exit 2)

@@ -41,12 +41,11 @@ def busy_cores(n: int):
 
 
 def to_ipynb(chapter: Path, folder: Path) -> Path:
+    import jupytext  # in this process: a jupytext command per chapter costs seconds each
+
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{chapter.stem}.ipynb"
-    jupytext = Path(sys.executable).parent / "jupytext"
-    subprocess.run(
-        [str(jupytext), "--quiet", "--to", "ipynb", "--output", str(out), str(chapter)], check=True
-    )
+    jupytext.write(jupytext.read(chapter), out)
     return out
 
 
