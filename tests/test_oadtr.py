@@ -19,18 +19,8 @@ from groundup.nn.oadtr import (
     train_detector,
     windows,
 )
-from groundup.utils import set_threads
 
 F_IN, K, T = 12, 5, 8
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """The book's thread policy while these tests train models (see groundup.utils)."""
-    previous = torch.get_num_threads()
-    set_threads(1)
-    yield
-    torch.set_num_threads(previous)
 
 
 def models():
