@@ -18,6 +18,8 @@ export GROUNDUP_SEED
 # never oversubscribe them.
 JOBS ?= 2
 PARALLEL := OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS)
+# nbval runs without hypothesis's pytest plugin, which only the unit tests use (~2 s a process).
+NBVAL := --nbval-lax --nbval-current-env -p no:hypothesispytest
 # The last chapters train the largest models: started first, they leave the
 # short ones to fill both processes at the end.
 LONGEST_FIRST := $(shell printf '%s\n' $(CHAPTERS) | sort -r)
@@ -40,6 +42,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# jsonschema (under nbformat) imports rfc3987-syntax when it is installed, to check
+	@# "iri" strings, and that import builds a grammar: about 3 s in every process that
+	@# reads a notebook (nbval, jupytext, the book). Nothing here checks IRIs.
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -71,13 +77,13 @@ unit: $(STAMP)
 # Every cell of every chapter runs; a failing assert fails the test.
 chapters: $(STAMP)
 	@$(call TO_IPYNB,_build/nbval)
-	$(PARALLEL) --dist loadfile --nbval-lax --nbval-current-env -q $(LONGEST_FIRST:notebooks/%.md=_build/nbval/%.ipynb)
+	$(PARALLEL) --dist loadfile $(NBVAL) -q $(LONGEST_FIRST:notebooks/%.md=_build/nbval/%.ipynb)
 
 chapter: $(STAMP)
 	@test -n "$(NB)" || (echo "usage: make chapter NB=01_random_forest" && exit 2)
 	@mkdir -p _build/nbval
 	$(BIN)/jupytext --quiet --to ipynb --output _build/nbval/$(NB).ipynb notebooks/$(NB).md
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -q _build/nbval/$(NB).ipynb
+	$(BIN)/python -m pytest $(NBVAL) -q _build/nbval/$(NB).ipynb
 
 # A student's busy laptop: every chapter under nbval with GROUNDUP_SEED=1 and 2
 # while a busy loop holds one core; prints each chapter's time and names any

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from .common import Row, machine
+from .threads import TIMEOUT
 from .threads import table as threads_table
 
 # One module per chapter topic, in book order; each has run() -> list[Row].
@@ -84,10 +85,11 @@ THREADS = """
 Seconds each chapter takes under nbval (kernel start included), on an idle
 machine and while a plain Python busy loop holds one of its cores, for three
 thread policies of PyTorch (`python -m benchmarks.threads`; measured {when},
-{machine}; a chapter still running after 180 s was stopped). The book runs
+{machine}; a chapter still running after {timeout:.0f} s was stopped). The book runs
 torch on one thread (`groundup.utils.set_threads`, see
 {{doc}}`how_to_use`); `make robust` checks every chapter under that load with
-two other seeds.
+two other seeds. The targets: every chapter under 60 s with one core busy,
+and on an idle machine at most 10% slower than under torch's default.
 
 """
 
@@ -97,7 +99,7 @@ def threads_section() -> str:
     if not path.exists():
         return ""
     record = json.loads(path.read_text())
-    intro = THREADS.format(when=record["measured"], machine=record["machine"])
+    intro = THREADS.format(when=record["measured"], machine=record["machine"], timeout=TIMEOUT)
     return intro + threads_table(record) + "\n"
 
 

@@ -60,6 +60,8 @@ def run_chapter(notebook: Path, env: dict[str, str], timeout: float) -> tuple[st
         "-q",
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:hypothesispytest",  # a plugin of the unit tests only: seconds a chapter
         str(notebook),
     ]
     start = time.perf_counter()

@@ -267,8 +267,10 @@ def test_exercise_onset_is_where_the_detector_fails():
     train = streaming_actions(n_videos=20, length=300, seed=0, **kw)
     test = streaming_actions(n_videos=10, length=300, seed=10, **kw)
     torch.manual_seed(0)
-    model = OadTR(32, 7, history=16, d_model=32, decoder_layers=1, n_future=4)
-    train_detector(model, train, steps=150, batch_size=64, lr=4e-3)
+    model = OadTR(
+        32, 7, history=16, d_model=32, encoder_layers=1, decoder_layers=1, n_future=4, dropout=0.0
+    )  # the chapter's configuration
+    train_detector(model, train, steps=120, batch_size=32, lr=4e-3)
     hits, wrong = [[] for _ in range(10)], []
     for s in test:
         pred = predict_stream(model, torch.as_tensor(s.features)).argmax(-1).numpy()
