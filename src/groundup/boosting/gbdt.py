@@ -12,60 +12,37 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_int, check_option, check_positive
+from .._validation import Interval, check_sample_weight, generator, validate_params
 from ..trees import criteria
 from ..trees.cart import DecisionTreeRegressor, filter_order, grow_like, presort
 from .losses import REGRESSION_LOSSES, make_loss
+
+GBDT_CONSTRAINTS = {  # shared by the regressor and the classifier
+    "learning_rate": [Interval(float, 0, closed="neither")],
+    "n_estimators": [Interval(int, 1)],
+    "subsample": [Interval(float, 0, 1, closed="right")],
+    "max_depth": [Interval(int, 1)],
+    "min_samples_leaf": [Interval(int, 1)],
+    "random_state": ["random_state"],
+}
 
 
 class BaseGradientBoosting(BaseEstimator):
     """The boosting loop shared by the regressor and the classifier."""
 
-    _losses: tuple[str, ...] = ()
-
-    def __init__(
-        self,
-        *,
-        loss,
-        learning_rate=0.1,
-        n_estimators=100,
-        subsample=1.0,
-        max_depth=3,
-        min_samples_leaf=1,
-        alpha=0.9,
-        random_state=None,
-    ):
-        self.loss = loss
-        self.learning_rate = learning_rate
-        self.n_estimators = n_estimators
-        self.subsample = subsample
-        self.max_depth = max_depth
-        self.min_samples_leaf = min_samples_leaf
-        self.alpha = alpha
-        self.random_state = random_state
+    _parameter_constraints: dict = {}
 
     def _check_params(self) -> None:
-        check_option("loss", self.loss, self._losses)
-        check_positive("learning_rate", self.learning_rate)
-        check_int("n_estimators", self.n_estimators, low=1)
-        check_int("max_depth", self.max_depth, low=1)
-        check_int("min_samples_leaf", self.min_samples_leaf, low=1)
-        if not (isinstance(self.subsample, int | float) and 0.0 < self.subsample <= 1.0):
-            raise ValueError(f"subsample must be in (0, 1], got {self.subsample!r}.")
-        if self.loss in ("huber", "quantile") and not 0.0 < self.alpha < 1.0:
-            raise ValueError(f"alpha must be in (0, 1) for loss={self.loss!r}, got {self.alpha!r}.")
+        validate_params(self)
 
     def _boost(self, X, y, sample_weight, n_classes: int = 2):
         """Fit ``n_estimators`` rounds; y holds targets or class codes."""
-        weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
-        if np.any(weight < 0) or not weight.sum() > 0:
-            raise ValueError("sample_weight must be non-negative with a positive sum.")
-        loss = self._loss = make_loss(self.loss, self.alpha, n_classes)
-        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
+        weight = check_sample_weight(sample_weight, X)
+        loss = self._loss = self._make_loss(n_classes)
+        rng = generator(self.random_state)
         XT = np.ascontiguousarray(X.T, dtype=np.float32)
         order = presort(XT, weight > 0)
         template = DecisionTreeRegressor(
@@ -165,7 +142,11 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
     rows (``subsample < 1`` only).
     """
 
-    _losses = REGRESSION_LOSSES
+    _parameter_constraints = {
+        "loss": [set(REGRESSION_LOSSES)],
+        **GBDT_CONSTRAINTS,
+        "alpha": [Interval(float, 0, 1, closed="neither")],
+    }
 
     def __init__(
         self,
@@ -179,16 +160,17 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         alpha=0.9,
         random_state=None,
     ):
-        super().__init__(
-            loss=loss,
-            learning_rate=learning_rate,
-            n_estimators=n_estimators,
-            subsample=subsample,
-            max_depth=max_depth,
-            min_samples_leaf=min_samples_leaf,
-            alpha=alpha,
-            random_state=random_state,
-        )
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.n_estimators = n_estimators
+        self.subsample = subsample
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.alpha = alpha
+        self.random_state = random_state
+
+    def _make_loss(self, n_classes: int):
+        return make_loss(self.loss, self.alpha)
 
     def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
@@ -212,7 +194,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
     :class:`GradientBoostingRegressor` with ``loss="log_loss"``.
     """
 
-    _losses = ("log_loss",)
+    _parameter_constraints = {"loss": [{"log_loss"}], **GBDT_CONSTRAINTS}
 
     def __init__(
         self,
@@ -225,15 +207,16 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         min_samples_leaf=1,
         random_state=None,
     ):
-        super().__init__(
-            loss=loss,
-            learning_rate=learning_rate,
-            n_estimators=n_estimators,
-            subsample=subsample,
-            max_depth=max_depth,
-            min_samples_leaf=min_samples_leaf,
-            random_state=random_state,
-        )
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.n_estimators = n_estimators
+        self.subsample = subsample
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.random_state = random_state
+
+    def _make_loss(self, n_classes: int):
+        return make_loss(self.loss, n_classes=n_classes)
 
     def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y, dtype=np.float32)

@@ -10,15 +10,12 @@ eta. Margins and gradients are float32, as in the xgboost library, so that
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_int, check_option, check_positive
+from .._validation import Interval, check_sample_weight, generator, validate_params
 from .xgb_tree import bin_features, grow_exact, grow_hist, quantile_cuts
 
 F32 = np.float32
@@ -49,6 +46,21 @@ def softmax_gh(y, margin):
 
 class BaseXGBoost(BaseEstimator):
     """The boosting loop and parameter checks shared by regressor and classifier."""
+
+    _parameter_constraints = {
+        "n_estimators": [Interval(int, 1)],
+        "learning_rate": [Interval(float, 0, closed="neither")],
+        "max_depth": [Interval(int, 1)],
+        "reg_lambda": [Interval(float, 0)],
+        "gamma": [Interval(float, 0)],
+        "min_child_weight": [Interval(float, 0)],
+        "subsample": [Interval(float, 0, 1, closed="right")],
+        "colsample_bytree": [Interval(float, 0, 1, closed="right")],
+        "base_score": [Interval(float), None],  # the classifier also checks its range
+        "tree_method": [{"exact", "hist"}],
+        "max_bin": [Interval(int, 2)],
+        "random_state": ["random_state"],
+    }
 
     def __init__(
         self,
@@ -85,19 +97,7 @@ class BaseXGBoost(BaseEstimator):
         return tags
 
     def _check_params(self) -> None:
-        check_int("n_estimators", self.n_estimators, low=1)
-        check_positive("learning_rate", self.learning_rate)
-        check_int("max_depth", self.max_depth, low=1)
-        check_int("max_bin", self.max_bin, low=2)
-        check_option("tree_method", self.tree_method, ("exact", "hist"))
-        for name in ("reg_lambda", "gamma", "min_child_weight"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
-                raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
-        for name in ("subsample", "colsample_bytree"):
-            value = getattr(self, name)
-            if not (isinstance(value, numbers.Real) and 0 < value <= 1):
-                raise ValueError(f"{name} must be in (0, 1], got {value!r}.")
+        validate_params(self)
 
     def _tree_params(self) -> dict:
         return {
@@ -113,12 +113,10 @@ class BaseXGBoost(BaseEstimator):
 
         ``base_margin(y, weight)`` gives the starting margin of every output.
         """
-        weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
-        if np.any(weight < 0) or not weight.sum() > 0:
-            raise ValueError("sample_weight must be non-negative with a positive sum.")
+        weight = check_sample_weight(sample_weight, X, dtype=F32)
         if np.any(weight == 0):  # a row of weight 0 is a row removed
             X, y, weight = X[weight > 0], y[weight > 0], weight[weight > 0]
-        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
+        rng = generator(self.random_state)
         XT = np.ascontiguousarray(X.T, dtype=F32)
         n_features, n = XT.shape
         self.base_margin_ = np.asarray(base_margin(y, weight), dtype=F32)

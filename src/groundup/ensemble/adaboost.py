@@ -18,17 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
-from sklearn.utils import check_random_state
 from sklearn.utils.extmath import softmax
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    has_fit_parameter,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._validation import check_int, check_option, check_positive
+from .._validation import Interval, Predicate, check_sample_weight, generator, validate_params
 from ..trees import criteria
 from ..trees.cart import (
     BaseDecisionTree,
@@ -74,10 +68,26 @@ class _RoundFitter:
         return learner, None
 
 
+def _takes_sample_weight(learner) -> bool:
+    return hasattr(learner, "fit") and has_fit_parameter(learner, "sample_weight")
+
+
+ADABOOST_CONSTRAINTS = {
+    "estimator": [  # AdaBoost re-weights the rows, so the learner must take weights
+        Predicate(_takes_sample_weight, "an estimator whose fit takes sample_weight"),
+        None,
+    ],
+    "n_estimators": [Interval(int, 1)],
+    "learning_rate": [Interval(float, 0, closed="neither")],
+    "random_state": ["random_state"],
+}
+
+
 class BaseAdaBoost(BaseEstimator):
     """Parameter checks and the learner set-up shared by both estimators."""
 
     _default_learner: BaseEstimator
+    _parameter_constraints = ADABOOST_CONSTRAINTS
 
     def __init__(self, estimator=None, *, n_estimators=50, learning_rate=1.0, random_state=None):
         self.estimator = estimator
@@ -86,22 +96,12 @@ class BaseAdaBoost(BaseEstimator):
         self.random_state = random_state
 
     def _check_params(self) -> BaseEstimator:
-        check_int("n_estimators", self.n_estimators, low=1)
-        check_positive("learning_rate", self.learning_rate)
-        learner = self._default_learner if self.estimator is None else self.estimator
-        if not has_fit_parameter(learner, "sample_weight"):
-            raise ValueError(
-                f"estimator {type(learner).__name__} does not accept sample_weight in "
-                "fit; AdaBoost re-weights the rows, so it needs a learner that does."
-            )
-        return learner
+        validate_params(self)
+        return self._default_learner if self.estimator is None else self.estimator
 
     def _start(self, X, sample_weight):
-        weight = _check_sample_weight(sample_weight, X, dtype=np.float64, copy=True)
-        if np.any(weight < 0) or not weight.sum() > 0:
-            raise ValueError("sample_weight must be non-negative with a positive sum.")
-        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
-        return weight / weight.sum(), rng
+        weight = check_sample_weight(sample_weight, X)
+        return weight / weight.sum(), generator(self.random_state)
 
     @property
     def feature_importances_(self) -> np.ndarray:
@@ -263,6 +263,10 @@ class AdaBoostRegressor(RegressorMixin, BaseAdaBoost):
     """
 
     _default_learner = DecisionTreeRegressor(max_depth=3)
+    _parameter_constraints = {
+        **ADABOOST_CONSTRAINTS,
+        "loss": [{"linear", "square", "exponential"}],
+    }
 
     def __init__(
         self,
@@ -284,7 +288,6 @@ class AdaBoostRegressor(RegressorMixin, BaseAdaBoost):
     def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y, y_numeric=True)
         learner = self._check_params()
-        check_option("loss", self.loss, ("linear", "square", "exponential"))
         y = y.astype(np.float64)
         weight, rng = self._start(X, sample_weight)
         fit_round = _RoundFitter(learner, X, y, criteria.regression_stats, rng, {})

@@ -17,9 +17,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_int
+from .._validation import (
+    Interval,
+    check_sample_weight,
+    resolve_max_features,
+    validate_params,
+)
 from ..trees import criteria
 from ..trees.cart import (
     DecisionTreeClassifier,
@@ -35,38 +40,22 @@ def bootstrap_counts(n_samples: int, rng: np.random.Generator) -> np.ndarray:
     return np.bincount(rng.integers(0, n_samples, n_samples), minlength=n_samples)
 
 
+FOREST_CONSTRAINTS = {  # beside those of the trees
+    "n_estimators": [Interval(int, 1)],
+    "bootstrap": ["boolean"],
+    "oob_score": ["boolean"],
+    "n_jobs": [Interval(int), None],
+}
+
+
 class BaseForest(BaseEstimator):
     """Shared fitting code; use the classifier or the regressor."""
 
     _tree_class: type = DecisionTreeClassifier
-
-    def __init__(
-        self,
-        n_estimators=100,
-        *,
-        criterion,
-        max_depth=None,
-        min_samples_split=2,
-        min_samples_leaf=1,
-        max_features,
-        bootstrap=True,
-        oob_score=False,
-        n_jobs=None,
-        random_state=None,
-    ):
-        self.n_estimators = n_estimators
-        self.criterion = criterion
-        self.max_depth = max_depth
-        self.min_samples_split = min_samples_split
-        self.min_samples_leaf = min_samples_leaf
-        self.max_features = max_features
-        self.bootstrap = bootstrap
-        self.oob_score = oob_score
-        self.n_jobs = n_jobs
-        self.random_state = random_state
+    _parameter_constraints: dict = {}
 
     def _check_params(self, n_features: int) -> DecisionTreeClassifier:
-        check_int("n_estimators", self.n_estimators, low=1)
+        validate_params(self)
         if self.oob_score and not self.bootstrap:
             raise ValueError(
                 "oob_score=True needs bootstrap=True: without it no row is out of bag."
@@ -78,14 +67,12 @@ class BaseForest(BaseEstimator):
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features,
         )
-        template._check_params(n_features)  # bad tree parameters fail before any tree grows
+        resolve_max_features(self.max_features, n_features)  # fails before any tree grows
         return template
 
     def _fit(self, X, stats_of, y, sample_weight, tree_attrs=None):
         template = self._check_params(X.shape[1])
-        weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
-        if np.any(weight < 0):
-            raise ValueError("sample_weight must be non-negative.")
+        weight = check_sample_weight(sample_weight, X)
         XT = np.ascontiguousarray(X.T)
         order = presort(XT, np.ones(X.shape[0], dtype=bool))
         seeds = check_random_state(self.random_state).randint(2**31, size=self.n_estimators)
@@ -167,6 +154,10 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     """
 
     _tree_class = DecisionTreeClassifier
+    _parameter_constraints = {
+        **DecisionTreeClassifier._parameter_constraints,
+        **FOREST_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -182,18 +173,16 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         n_jobs=None,
         random_state=None,
     ):
-        super().__init__(
-            n_estimators,
-            criterion=criterion,
-            max_depth=max_depth,
-            min_samples_split=min_samples_split,
-            min_samples_leaf=min_samples_leaf,
-            max_features=max_features,
-            bootstrap=bootstrap,
-            oob_score=oob_score,
-            n_jobs=n_jobs,
-            random_state=random_state,
-        )
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y, dtype=np.float32)
@@ -241,6 +230,10 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
     """
 
     _tree_class = DecisionTreeRegressor
+    _parameter_constraints = {
+        **DecisionTreeRegressor._parameter_constraints,
+        **FOREST_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -256,18 +249,16 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         n_jobs=None,
         random_state=None,
     ):
-        super().__init__(
-            n_estimators,
-            criterion=criterion,
-            max_depth=max_depth,
-            min_samples_split=min_samples_split,
-            min_samples_leaf=min_samples_leaf,
-            max_features=max_features,
-            bootstrap=bootstrap,
-            oob_score=oob_score,
-            n_jobs=n_jobs,
-            random_state=random_state,
-        )
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)

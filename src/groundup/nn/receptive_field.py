@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .._validation import check_counts, check_int
+
 #: Modules that act on each position alone (or, like batch normalisation at
 #: inference, as a per-channel affine map): they do not change the geometry.
 POINTWISE = (
@@ -45,12 +47,8 @@ class Layer:
     name: str = ""
 
     def __post_init__(self):
-        for field in ("kernel", "stride", "dilation"):
-            value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{field} must be a positive integer, got {value!r}.")
-        if not isinstance(self.padding, int) or self.padding < 0:
-            raise ValueError(f"padding must be a non-negative integer, got {self.padding!r}.")
+        check_counts(kernel=self.kernel, stride=self.stride, dilation=self.dilation)
+        check_int("padding", self.padding, low=0)
 
     @property
     def effective_kernel(self) -> int:
@@ -138,8 +136,9 @@ def bottom_up(spec) -> ReceptiveField:
 
 def receptive_field(spec) -> ReceptiveField:
     """Receptive field, effective stride and padding; checks both formulas agree."""
-    field = bottom_up(spec)
-    assert field.size == top_down(spec)  # the two recursions of the chapter
+    field, size = bottom_up(spec), top_down(spec)
+    if field.size != size:  # the two recursions of the chapter: a bug if they differ
+        raise RuntimeError(f"the two formulas disagree: {field.size} against {size}.")
     return field
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .._validation import check_counts, check_int
+
 
 def _softmax(o: np.ndarray) -> np.ndarray:
     z = np.exp(o - o.max(axis=-1, keepdims=True))
@@ -27,9 +29,7 @@ class RNN:
     """Parameters U (H x D), W (H x H), V (K x H), b (H,), c (K,) as float64 arrays."""
 
     def __init__(self, n_in: int, n_hidden: int, n_out: int, seed: int = 0, scale: float = 0.3):
-        for name, value in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        check_counts(n_in=n_in, n_hidden=n_hidden, n_out=n_out)
         rng = np.random.default_rng(seed)
         self.params = {
             "U": rng.normal(0, scale, (n_hidden, n_in)),
@@ -74,8 +74,7 @@ class RNN:
         one short sweep per loss term (O(tau k) work) even when k >= tau, where
         it must agree with the full sweep up to rounding.
         """
-        if truncate is not None and (not isinstance(truncate, int) or truncate < 1):
-            raise ValueError(f"truncate must be a positive integer or None, got {truncate!r}.")
+        check_int("truncate", truncate, low=1, allow_none=True)
         p, X, y, h, yhat = self.params, cache["X"], cache["y"], cache["h"], cache["yhat"]
         tau = len(y)
         err = yhat.copy()

@@ -10,42 +10,36 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_int, check_option, resolve_max_features
+from .._validation import (
+    MAX_FEATURES,
+    Interval,
+    check_sample_weight,
+    generator,
+    resolve_max_features,
+    validate_params,
+)
 from . import criteria
 from .grow import grow_tree
+
+TREE_CONSTRAINTS = {  # shared by the trees and by the forests that grow them
+    "max_depth": [Interval(int, 1), None],
+    "min_samples_split": [Interval(int, 2)],
+    "min_samples_leaf": [Interval(int, 1)],
+    "max_features": MAX_FEATURES,
+    "random_state": ["random_state"],
+}
 
 
 class BaseDecisionTree(BaseEstimator):
     """Shared fitting code; use the classifier or the regressor."""
 
-    _criteria: tuple[str, ...] = ()
-
-    def __init__(
-        self,
-        *,
-        criterion,
-        max_depth=None,
-        min_samples_split=2,
-        min_samples_leaf=1,
-        max_features=None,
-        random_state=None,
-    ):
-        self.criterion = criterion
-        self.max_depth = max_depth
-        self.min_samples_split = min_samples_split
-        self.min_samples_leaf = min_samples_leaf
-        self.max_features = max_features
-        self.random_state = random_state
+    _parameter_constraints: dict = {}
 
     def _check_params(self, n_features: int) -> int:
-        check_option("criterion", self.criterion, self._criteria)
-        check_int("max_depth", self.max_depth, low=1, allow_none=True)
-        check_int("min_samples_split", self.min_samples_split, low=2)
-        check_int("min_samples_leaf", self.min_samples_leaf, low=1)
+        validate_params(self)
         return resolve_max_features(self.max_features, n_features)
 
     def _grow(self, XT, stats, order, rng) -> None:
@@ -64,15 +58,10 @@ class BaseDecisionTree(BaseEstimator):
 
     def _fit(self, X, stats_of, y, sample_weight):
         self.max_features_ = self._check_params(X.shape[1])
-        weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
-        if np.any(weight < 0):
-            raise ValueError("sample_weight must be non-negative.")
-        if not np.any(weight > 0):
-            raise ValueError("sample_weight must have at least one positive entry.")
+        weight = check_sample_weight(sample_weight, X)
         XT = np.ascontiguousarray(X.T)
         order = presort(XT, weight > 0)
-        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
-        self._grow(XT, stats_of(y, weight), order, rng)
+        self._grow(XT, stats_of(y, weight), order, generator(self.random_state))
         return self
 
     def apply(self, X) -> np.ndarray:
@@ -149,7 +138,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     random_state : int, RandomState or None
     """
 
-    _criteria = criteria.CLASSIFICATION
+    _parameter_constraints = {"criterion": [set(criteria.CLASSIFICATION)], **TREE_CONSTRAINTS}
 
     def __init__(
         self,
@@ -160,14 +149,12 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         max_features=None,
         random_state=None,
     ):
-        super().__init__(
-            criterion=criterion,
-            max_depth=max_depth,
-            min_samples_split=min_samples_split,
-            min_samples_leaf=min_samples_leaf,
-            max_features=max_features,
-            random_state=random_state,
-        )
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y, dtype=np.float32)
@@ -197,7 +184,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     ``criterion="squared_error"`` the only criterion.
     """
 
-    _criteria = criteria.REGRESSION
+    _parameter_constraints = {"criterion": [set(criteria.REGRESSION)], **TREE_CONSTRAINTS}
 
     def __init__(
         self,
@@ -208,14 +195,12 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         max_features=None,
         random_state=None,
     ):
-        super().__init__(
-            criterion=criterion,
-            max_depth=max_depth,
-            min_samples_split=min_samples_split,
-            min_samples_leaf=min_samples_leaf,
-            max_features=max_features,
-            random_state=random_state,
-        )
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
