@@ -173,6 +173,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         return make_loss(self.loss, self.alpha)
 
     def fit(self, X, y, sample_weight=None):
+        """Fit ``n_estimators`` rounds to ``X`` (n_samples, n_features) and targets ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
         self._check_params()
         return self._boost(X, y.astype(np.float64), sample_weight)
@@ -183,6 +184,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
             yield raw[:, 0]
 
     def predict(self, X) -> np.ndarray:
+        """The model's prediction, f_0 plus the shrunk trees, for each row of ``X``."""
         return self._raw(X)[:, 0]
 
 
@@ -219,6 +221,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         return make_loss(self.loss, n_classes=n_classes)
 
     def fit(self, X, y, sample_weight=None):
+        """Fit ``n_estimators`` rounds to ``X`` and class labels ``y`` (two or more)."""
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
         self._check_params()
@@ -237,17 +240,21 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         return raw[:, 0] if raw.shape[1] == 1 else raw
 
     def staged_predict_proba(self, X):
+        """Class probabilities after each round, one array per round."""
         for raw in self._staged_raw(X):
             yield self._loss.proba(raw)
 
     def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (n_samples, n_classes) from the raw scores."""
         raw = self._raw(X)  # checks fitting before the loss is read
         return self._loss.proba(raw)
 
     def staged_predict(self, X):
+        """Predicted labels after each round, one array per round."""
         for proba in self.staged_predict_proba(X):
             yield self.classes_[proba.argmax(axis=1)]
 
     def predict(self, X) -> np.ndarray:
+        """The most probable class of each row of ``X``."""
         proba = self.predict_proba(X)  # checks fitting before classes_ is read
         return self.classes_[proba.argmax(axis=1)]

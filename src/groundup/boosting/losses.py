@@ -204,6 +204,7 @@ class BinomialLoss(Loss):
 
     @staticmethod
     def proba(raw):
+        """Probabilities (n, 2) of the two classes from the log odds raw[:, 0]."""
         p = expit(raw[:, 0])
         return np.column_stack([1 - p, p])
 
@@ -238,6 +239,7 @@ class MultinomialLoss(Loss):
 
     @staticmethod
     def proba(raw):
+        """Probabilities (n, K): the softmax of the K raw scores."""
         return softmax(raw, axis=1)
 
 

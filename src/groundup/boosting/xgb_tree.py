@@ -59,6 +59,7 @@ class XGBTree:
 
     @property
     def node_count(self) -> int:
+        """Number of nodes, leaves included."""
         return int(self.feature.shape[0])
 
     def leaves(self) -> np.ndarray:
@@ -84,6 +85,7 @@ class XGBTree:
         return node
 
     def predict(self, XT: np.ndarray) -> np.ndarray:
+        """The leaf weight reached by every column of ``XT`` (features x samples)."""
         return self.value[self.apply(XT)]
 
 

@@ -213,6 +213,7 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
     """
 
     def fit(self, X, y, sample_weight=None):
+        """Fit ``n_estimators`` rounds to ``X`` (NaN allowed: missing) and targets ``y``."""
         X, y = validate_data(self, X, y, dtype=F32, y_numeric=True, ensure_all_finite="allow-nan")
         self._check_params()
 
@@ -222,6 +223,7 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
         return self._boost(X, y.astype(F32), squared_error_gh, base, sample_weight)
 
     def predict(self, X) -> np.ndarray:
+        """The margin, base score plus the trees' weights, for each row of ``X``."""
         return self._margins(X)[:, 0]
 
 
@@ -233,6 +235,7 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
     """
 
     def fit(self, X, y, sample_weight=None):
+        """Fit ``n_estimators`` rounds to ``X`` (NaN allowed) and class labels ``y``."""
         X, y = validate_data(self, X, y, dtype=F32, ensure_all_finite="allow-nan")
         check_classification_targets(y)
         self._check_params()
@@ -252,6 +255,7 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
         return self._boost(X, codes, softmax_gh, lambda y, w: margin, sample_weight)
 
     def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (n_samples, n_classes): sigmoid or softmax of the margins."""
         margin = self._margins(X)
         if margin.shape[1] == 1:
             p = _sigmoid(margin[:, 0])
@@ -260,5 +264,6 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
         return z / z.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
+        """The most probable class of each row of ``X``."""
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]

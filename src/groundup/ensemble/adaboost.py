@@ -137,6 +137,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
     _default_learner = DecisionTreeClassifier(max_depth=1)
 
     def fit(self, X, y, sample_weight=None):
+        """Run up to ``n_estimators`` rounds on ``X`` and class labels ``y``."""
         X, y = validate_data(self, X, y)
         check_classification_targets(y)
         learner = self._check_params()
@@ -227,6 +228,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
             yield self._predict_from(score)
 
     def predict(self, X) -> np.ndarray:
+        """The class with the largest sum of votes for each row of ``X``."""
         return self._predict_from(self.decision_function(X))
 
     def predict_proba(self, X) -> np.ndarray:
@@ -286,6 +288,7 @@ class AdaBoostRegressor(RegressorMixin, BaseAdaBoost):
         self.loss = loss
 
     def fit(self, X, y, sample_weight=None):
+        """Run up to ``n_estimators`` rounds of AdaBoost.R2 on ``X`` and targets ``y``."""
         X, y = validate_data(self, X, y, y_numeric=True)
         learner = self._check_params()
         y = y.astype(np.float64)

@@ -185,6 +185,7 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
+        """Grow ``n_estimators`` trees on bootstrap samples of ``X`` and labels ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -217,6 +218,7 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         return self._tree_outputs(X)
 
     def predict(self, X) -> np.ndarray:
+        """The class with the largest mean probability over the trees."""
         proba = self.predict_proba(X)  # checks fitting before classes_ is read
         return self.classes_[proba.argmax(axis=1)]
 
@@ -261,6 +263,7 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
+        """Grow ``n_estimators`` trees on bootstrap samples of ``X`` and targets ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
         return self._fit(X, criteria.regression_stats, y.astype(np.float64), sample_weight)
 

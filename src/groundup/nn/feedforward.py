@@ -45,6 +45,7 @@ class FeedForward(nn.Module):
         self.w2 = nn.Linear(d_hidden, d_model, bias=bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(..., d_model) -> (..., d_model): w2(act(w1 x))."""
         return self.w2(self.act(self.w1(x)))
 
 
@@ -68,5 +69,6 @@ class GLUFeedForward(nn.Module):
         self.w2 = nn.Linear(d_hidden, d_model, bias=bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(..., d_model) -> (..., d_model): w2(g(W x) * V x), g the gate (none: bilinear)."""
         gate = self.w(x) if self.gate is None else self.gate(self.w(x))
         return self.w2(gate * self.v(x))

@@ -121,6 +121,7 @@ class OadTR(nn.Module):
         return torch.cat([summary, future.mean(dim=1)], dim=-1), future  # eq. oadtr-head
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Logits for the current chunk (B, K) and the next ``n_future`` (B, l_d, K) or None."""
         joint, future = self.features(x)
         return self.head(joint), None if future is None else self.future_head(future)
 
@@ -158,6 +159,7 @@ class GRUDetector(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits for the current chunk (B, K) and the anticipated ones (B, n_future, K)."""
         _check_window(x, self.history, self.n_features)
         _, h = self.gru(self.dropout(torch.relu(self.embed(x))))
         h = h[0]  # (B, hidden)

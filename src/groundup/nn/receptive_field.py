@@ -76,6 +76,7 @@ class ReceptiveField:
         return start, start + self.size - 1
 
     def centre(self, i: int) -> float:
+        """Centre of the input region seen by output unit ``i`` (an index, or a half)."""
         start, end = self.region(i)
         return (start + end) / 2
 

@@ -80,6 +80,7 @@ class MultiHeadAttention(nn.Module):
         return x.view(x.shape[0], x.shape[1], self.n_heads, self.d_k).transpose(1, 2)
 
     def forward(self, query, key, value, mask=None):
+        """``query`` (B, Lq, d) attends to ``key``, ``value`` (B, Lk, d): (B, Lq, d)."""
         q, k, v = (
             self._split(self.w_q(query)),
             self._split(self.w_k(key)),
@@ -125,6 +126,7 @@ class PositionwiseFeedForward(nn.Module):
         self.activation = ACTIVATIONS[activation]
 
     def forward(self, x):
+        """The same two-layer network at every position: (B, L, d) -> (B, L, d)."""
         return self.w2(self.dropout(self.activation(self.w1(x))))
 
 
@@ -144,6 +146,7 @@ class EncoderLayer(nn.Module):
         self.norm_first = norm_first
 
     def forward(self, x, mask=None):  # x: (B, L, d)
+        """Self-attention, then the feed-forward network, each a residual block."""
         attend = lambda y: self.self_attn(y, y, y, mask)  # noqa: E731
         if self.norm_first:
             x = x + self.dropout(attend(self.norm1(x)))
@@ -165,6 +168,7 @@ class DecoderLayer(nn.Module):
         self.norm_first = norm_first
 
     def forward(self, x, memory, tgt_mask=None, memory_mask=None):
+        """Masked self-attention, attention to ``memory``, feed-forward; each residual."""
         blocks = [
             (self.norm1, lambda y: self.self_attn(y, y, y, tgt_mask)),
             (self.norm2, lambda y: self.cross_attn(y, memory, memory, memory_mask)),
@@ -191,6 +195,7 @@ class Encoder(nn.Module):
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
 
     def forward(self, x, mask=None):
+        """The layers in turn, then the final norm (pre-norm only): (B, L, d)."""
         for layer in self.layers:
             x = layer(x, mask)
         return self.norm(x)
@@ -209,6 +214,7 @@ class Decoder(nn.Module):
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
 
     def forward(self, x, memory, tgt_mask=None, memory_mask=None):
+        """The layers in turn on ``x`` (B, Lt, d) and ``memory``, then the final norm."""
         for layer in self.layers:
             x = layer(x, memory, tgt_mask, memory_mask)
         return self.norm(x)
@@ -239,9 +245,11 @@ class Transformer(nn.Module):
         return table(tokens) * math.sqrt(self.d_model) + self.pe[: tokens.shape[1]]
 
     def encode(self, src, src_mask=None):
+        """Encoder states (B, Ls, d) of source tokens ``src`` (B, Ls)."""
         return self.encoder(self._embed(self.src_embed, src), src_mask)
 
     def decode(self, memory, tgt, src_mask=None):
+        """Decoder states (B, Lt, d) of target tokens ``tgt`` (B, Lt), causally masked."""
         mask = causal_mask(tgt.shape[1], tgt.device)
         return self.decoder(self._embed(self.tgt_embed, tgt), memory, mask, src_mask)
 

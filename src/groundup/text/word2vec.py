@@ -108,6 +108,7 @@ class KeyedVectors:
 
     @property
     def unit(self) -> np.ndarray:
+        """The vectors scaled to unit length (computed once), for cosine similarity."""
         if self._unit is None:
             norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
             self._unit = self.vectors / np.maximum(norms, 1e-12)

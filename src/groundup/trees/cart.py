@@ -75,10 +75,12 @@ class BaseDecisionTree(BaseEstimator):
         return np.ascontiguousarray(X.T)
 
     def get_depth(self) -> int:
+        """Depth of the fitted tree (a lone root has depth 0)."""
         check_is_fitted(self, "tree_")
         return self.tree_.max_depth
 
     def get_n_leaves(self) -> int:
+        """Number of leaves of the fitted tree."""
         check_is_fitted(self, "tree_")
         return self.tree_.n_leaves
 
@@ -157,6 +159,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
+        """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -173,6 +176,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         return value / value.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
+        """The majority class (by weight) of the leaf each row reaches."""
         proba = self.predict_proba(X)  # checks fitting before classes_ is read
         return self.classes_[proba.argmax(axis=1)]
 
@@ -203,6 +207,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
+        """Grow the tree on ``X`` (n_samples, n_features) and targets ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
         return self._fit(X, criteria.regression_stats, y.astype(np.float64), sample_weight)
 

@@ -47,14 +47,17 @@ class Tree:
 
     @property
     def node_count(self) -> int:
+        """Number of nodes, leaves included."""
         return int(self.feature.shape[0])
 
     @property
     def max_depth(self) -> int:
+        """Depth of the deepest node (the root has depth 0)."""
         return int(self.depth.max())
 
     @property
     def n_leaves(self) -> int:
+        """Number of leaves."""
         return int((self.feature < 0).sum())
 
     def apply(self, XT: np.ndarray) -> np.ndarray:
