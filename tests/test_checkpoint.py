@@ -16,7 +16,7 @@ from groundup.nn.checkpoint import (
     recompute_all,
     run_schedule,
     schedule_cost,
-    segments,
+    segment_schedule,
     store_all,
 )
 
@@ -54,7 +54,7 @@ def assert_identical(a, b):
 SCHEDULES = {
     "store_all": lambda n: store_all(n),
     "recompute_all": lambda n: recompute_all(n),
-    "segments": lambda n: segments(n, 3),
+    "segments": lambda n: segment_schedule(n, 3),
     "binomial": lambda n: binomial(n, 3),
 }
 
@@ -168,7 +168,7 @@ def test_cost_of_the_named_schedules():
     assert schedule_cost(store_all(n), n).advances == n - 1
     assert schedule_cost(recompute_all(n), n).advances == n * (n - 1) // 2
     assert schedule_cost(recompute_all(n), n).slots == 1
-    seg = schedule_cost(segments(n, 10), n)
+    seg = schedule_cost(segment_schedule(n, 10), n)
     assert (seg.advances, seg.slots) == (2 * n - 10 - 10, 19)
     # At n = 100 the binomial schedule with 20 slots needs 178 forward steps.
     assert binomial_cost(100, 20) == 178
@@ -195,8 +195,8 @@ def test_segments_hold_ceil_n_over_k_layers():
     loss_fn(checkpoint_sequential(layers, x, 6)).backward()
     assert len(calls) == n + (n - 2)
     # the schedule cuts the same way: 100 steps in 11 pieces of 10
-    assert segments(100, 11) == segments(100, 10)
-    actions = segments(100, 11)
+    assert segment_schedule(100, 11) == segment_schedule(100, 10)
+    actions = segment_schedule(100, 11)
     first_reverse = actions.index(("reverse", 100))
     starts = [i for kind, i in actions[:first_reverse] if kind == "snapshot"]
     assert starts[:10] == list(range(0, 100, 10))
@@ -229,6 +229,6 @@ def test_bad_input_names_the_parameter():
     with pytest.raises(ValueError, match="n must"):
         binomial_cost(0, 3)
     with pytest.raises(ValueError, match="k must be <= n"):
-        segments(3, 4)
+        segment_schedule(3, 4)
     with pytest.raises(ValueError, match="layers"):
         run_schedule([], x, store_all(1), loss_fn)

@@ -2,8 +2,15 @@
 
 from .gbdt import GradientBoostingClassifier, GradientBoostingRegressor
 from .losses import grouped_quantile, make_loss
-from .xgb_tree import XGBTree, build_histograms, grow_exact, grow_hist, quantile_cuts
-from .xgboost import XGBoostClassifier, XGBoostRegressor
+from .xgb_tree import (
+    XGBTree,
+    bin_features,
+    build_histograms,
+    grow_exact,
+    grow_hist,
+    quantile_cuts,
+)
+from .xgboost import XGBoostClassifier, XGBoostRegressor, logistic_gh, squared_error_gh
 
 __all__ = [
     "GradientBoostingClassifier",
@@ -11,10 +18,13 @@ __all__ = [
     "XGBTree",
     "XGBoostClassifier",
     "XGBoostRegressor",
+    "bin_features",
     "build_histograms",
     "grouped_quantile",
     "grow_exact",
     "grow_hist",
+    "logistic_gh",
     "make_loss",
     "quantile_cuts",
+    "squared_error_gh",
 ]

@@ -9,7 +9,7 @@ Three tools, in the order the chapter builds them:
 - :func:`checkpoint_sequential` is the practical tool: split a chain of layers
   into segments, keep only each segment's input, and recompute the segment
   inside the backward pass (section "ckpt-segments").
-- Schedules (:func:`store_all`, :func:`recompute_all`, :func:`segments`,
+- Schedules (:func:`store_all`, :func:`recompute_all`, :func:`segment_schedule`,
   :func:`binomial`) spell out, action by action, when a chain of ``n`` layers
   stores, recomputes and reverses each step, in the model of Griewank and
   Walther's *revolve*; :func:`schedule_cost` counts what a schedule costs and
@@ -282,13 +282,14 @@ def recompute_all(n: int) -> list[tuple[str, int]]:
     return actions + [("free", 0)]
 
 
-def segments(n: int, k: int) -> list[tuple[str, int]]:
+def segment_schedule(n: int, k: int) -> list[tuple[str, int]]:
     """``k`` segments: keep each segment's first state, then reverse the segments
     last to first, storing every state of the one being reversed (Chen et al.).
 
     Segments hold ``ceil(n / k)`` steps (the last may be shorter), so when ``k``
-    does not divide ``n`` there may be fewer than ``k`` of them: ``segments(100,
-    11)`` is the same schedule as ``segments(100, 10)``."""
+    does not divide ``n`` there may be fewer than ``k`` of them:
+    ``segment_schedule(100, 11)`` is the same schedule as
+    ``segment_schedule(100, 10)``."""
     check_int("n", n, low=1)
     check_int("k", k, low=1)
     if k > n:

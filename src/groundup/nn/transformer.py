@@ -105,7 +105,7 @@ def sinusoidal_positional_encoding(length: int, d_model: int) -> torch.Tensor:
     return pe.float()
 
 
-ACTIVATIONS = {"relu": torch.relu, "gelu": nn.functional.gelu}
+FF_ACTIVATIONS = {"relu": torch.relu, "gelu": nn.functional.gelu}
 
 
 class PositionwiseFeedForward(nn.Module):
@@ -117,13 +117,13 @@ class PositionwiseFeedForward(nn.Module):
 
     def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0, activation: str = "relu"):
         super().__init__()
-        if activation not in ACTIVATIONS:
+        if activation not in FF_ACTIVATIONS:
             raise ValueError(
-                f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}."
+                f"activation must be one of {sorted(FF_ACTIVATIONS)}, got {activation!r}."
             )
         self.w1, self.w2 = nn.Linear(d_model, d_ff), nn.Linear(d_ff, d_model)
         self.dropout = nn.Dropout(dropout)
-        self.activation = ACTIVATIONS[activation]
+        self.activation = FF_ACTIVATIONS[activation]
 
     def forward(self, x):
         """The same two-layer network at every position: (B, L, d) -> (B, L, d)."""

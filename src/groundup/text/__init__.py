@@ -5,6 +5,42 @@
 gensim, and a synthetic corpus with planted analogies.
 """
 
-from .word2vec import KeyedVectors, Word2Vec
+from .corpus import (
+    analogy_questions,
+    data_path,
+    load_corpus,
+    planted_analogies,
+    planted_corpus,
+    planted_families,
+    porter_stem,
+    word_pairs,
+)
+from .word2vec import (
+    KeyedVectors,
+    Word2Vec,
+    evaluate_word_pairs,
+    keep_probability,
+    noise_distribution,
+    noise_table,
+    sgns_gradients,
+    sgns_loss,
+)
 
-__all__ = ["KeyedVectors", "Word2Vec"]
+__all__ = [
+    "KeyedVectors",
+    "Word2Vec",
+    "analogy_questions",
+    "data_path",
+    "evaluate_word_pairs",
+    "keep_probability",
+    "load_corpus",
+    "noise_distribution",
+    "noise_table",
+    "planted_analogies",
+    "planted_corpus",
+    "planted_families",
+    "porter_stem",
+    "sgns_gradients",
+    "sgns_loss",
+    "word_pairs",
+]
