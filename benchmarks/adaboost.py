@@ -13,7 +13,7 @@ from sklearn.datasets import make_hastie_10_2
 from sklearn.ensemble import AdaBoostClassifier as SkAdaBoost
 from sklearn.tree import DecisionTreeClassifier as SkTree
 
-from groundup.ensemble import AdaBoostClassifier
+from groundup.boosting import AdaBoostClassifier
 
 from .common import Row, fit_medians
 

@@ -9,7 +9,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 
-from groundup.ensemble import AdaBoostClassifier, AdaBoostRegressor, weighted_median
+from groundup.boosting import AdaBoostClassifier, AdaBoostRegressor, weighted_median
 from groundup.trees import DecisionTreeClassifier
 
 

@@ -3,17 +3,14 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from groundup.boosting import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
     GradientBoostingClassifier,
     GradientBoostingRegressor,
     XGBoostClassifier,
     XGBoostRegressor,
 )
-from groundup.ensemble import (
-    AdaBoostClassifier,
-    AdaBoostRegressor,
-    RandomForestClassifier,
-    RandomForestRegressor,
-)
+from groundup.ensemble import RandomForestClassifier, RandomForestRegressor
 from groundup.trees import DecisionTreeClassifier, DecisionTreeRegressor
 
 ESTIMATORS = [

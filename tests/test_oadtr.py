@@ -6,8 +6,7 @@ import pytest
 import torch
 from sklearn.metrics import average_precision_score
 
-from groundup.data import streaming_actions
-from groundup.metrics import average_precision, calibrated_frame_map, frame_map
+from groundup.nn.frame_metrics import average_precision, calibrated_frame_map, frame_map
 from groundup.nn.oadtr import (
     GRUDetector,
     OadTR,
@@ -19,6 +18,7 @@ from groundup.nn.oadtr import (
     train_detector,
     windows,
 )
+from groundup.nn.streams import streaming_actions
 
 F_IN, K, T = 12, 5, 8
 

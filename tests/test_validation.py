@@ -7,17 +7,14 @@ from sklearn.base import clone
 
 from groundup._validation import Interval, check_sample_weight, generator, validate_params
 from groundup.boosting import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
     GradientBoostingClassifier,
     GradientBoostingRegressor,
     XGBoostClassifier,
     XGBoostRegressor,
 )
-from groundup.ensemble import (
-    AdaBoostClassifier,
-    AdaBoostRegressor,
-    RandomForestClassifier,
-    RandomForestRegressor,
-)
+from groundup.ensemble import RandomForestClassifier, RandomForestRegressor
 from groundup.trees import DecisionTreeClassifier, DecisionTreeRegressor
 
 CLASSES = [

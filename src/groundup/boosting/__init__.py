@@ -1,5 +1,6 @@
-"""Boosting: gradient boosting (chapter 3) and XGBoost (chapter 4)."""
+"""Boosting: AdaBoost (chapter 2), gradient boosting (chapter 3) and XGBoost (chapter 4)."""
 
+from .adaboost import AdaBoostClassifier, AdaBoostRegressor, weighted_median
 from .gbdt import GradientBoostingClassifier, GradientBoostingRegressor
 from .losses import grouped_quantile, make_loss
 from .xgb_tree import (
@@ -13,6 +14,8 @@ from .xgb_tree import (
 from .xgboost import XGBoostClassifier, XGBoostRegressor, logistic_gh, squared_error_gh
 
 __all__ = [
+    "AdaBoostClassifier",
+    "AdaBoostRegressor",
     "GradientBoostingClassifier",
     "GradientBoostingRegressor",
     "XGBTree",
@@ -27,4 +30,5 @@ __all__ = [
     "make_loss",
     "quantile_cuts",
     "squared_error_gh",
+    "weighted_median",
 ]

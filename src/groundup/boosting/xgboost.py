@@ -18,11 +18,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._validation import Interval, check_sample_weight, generator, validate_params
 from .xgb_tree import bin_features, grow_exact, grow_hist, quantile_cuts
 
-F32 = np.float32
-
 
 def _sigmoid(margin):
-    return F32(1) / (F32(1) + np.exp(-margin))  # float32 throughout
+    return np.float32(1) / (np.float32(1) + np.exp(-margin))  # float32 throughout
 
 
 def squared_error_gh(y, margin):
@@ -33,15 +31,15 @@ def squared_error_gh(y, margin):
 def logistic_gh(y, margin):
     """g = p - y, h = p (1 - p) with p = sigmoid(margin) (eq. ``xgb-gh-logistic``)."""
     p = _sigmoid(margin[:, 0])
-    return (p - y)[:, None], np.maximum(p * (F32(1) - p), F32(1e-16))[:, None]
+    return (p - y)[:, None], np.maximum(p * (np.float32(1) - p), np.float32(1e-16))[:, None]
 
 
 def softmax_gh(y, margin):
     """Per class g = p_k - 1[y = k], h = 2 p_k (1 - p_k), the softmax as xgboost writes it."""
     z = np.exp(margin - margin.max(axis=1, keepdims=True))
     p = z / z.sum(axis=1, keepdims=True)
-    onehot = np.eye(margin.shape[1], dtype=F32)[y]
-    return p - onehot, np.maximum(F32(2) * p * (F32(1) - p), F32(1e-16))
+    onehot = np.eye(margin.shape[1], dtype=np.float32)[y]
+    return p - onehot, np.maximum(np.float32(2) * p * (np.float32(1) - p), np.float32(1e-16))
 
 
 class BaseXGBoost(BaseEstimator):
@@ -113,13 +111,13 @@ class BaseXGBoost(BaseEstimator):
 
         ``base_margin(y, weight)`` gives the starting margin of every output.
         """
-        weight = check_sample_weight(sample_weight, X, dtype=F32)
+        weight = check_sample_weight(sample_weight, X, dtype=np.float32)
         if np.any(weight == 0):  # a row of weight 0 is a row removed
             X, y, weight = X[weight > 0], y[weight > 0], weight[weight > 0]
         rng = generator(self.random_state)
-        XT = np.ascontiguousarray(X.T, dtype=F32)
+        XT = np.ascontiguousarray(X.T, dtype=np.float32)
         n_features, n = XT.shape
-        self.base_margin_ = np.asarray(base_margin(y, weight), dtype=F32)
+        self.base_margin_ = np.asarray(base_margin(y, weight), dtype=np.float32)
         margin = np.tile(self.base_margin_, (n, 1))
         prepared = self._prepare(XT, weight)
         params = self._tree_params()
@@ -176,7 +174,7 @@ class BaseXGBoost(BaseEstimator):
 
     def _margins(self, X, n_trees: int | None = None) -> np.ndarray:
         check_is_fitted(self, "trees_")
-        X = validate_data(self, X, dtype=F32, reset=False, ensure_all_finite="allow-nan")
+        X = validate_data(self, X, dtype=np.float32, reset=False, ensure_all_finite="allow-nan")
         XT = np.ascontiguousarray(X.T)
         margin = np.tile(self.base_margin_, (X.shape[0], 1))
         for stage in self.trees_[:n_trees]:
@@ -214,13 +212,15 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
 
     def fit(self, X, y, sample_weight=None):
         """Fit ``n_estimators`` rounds to ``X`` (NaN allowed: missing) and targets ``y``."""
-        X, y = validate_data(self, X, y, dtype=F32, y_numeric=True, ensure_all_finite="allow-nan")
+        X, y = validate_data(
+            self, X, y, dtype=np.float32, y_numeric=True, ensure_all_finite="allow-nan"
+        )
         self._check_params()
 
         def base(y, w):  # the weighted mean target, unless given
             return [np.average(y, weights=w) if self.base_score is None else self.base_score]
 
-        return self._boost(X, y.astype(F32), squared_error_gh, base, sample_weight)
+        return self._boost(X, y.astype(np.float32), squared_error_gh, base, sample_weight)
 
     def predict(self, X) -> np.ndarray:
         """The margin, base score plus the trees' weights, for each row of ``X``."""
@@ -236,7 +236,7 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
 
     def fit(self, X, y, sample_weight=None):
         """Fit ``n_estimators`` rounds to ``X`` (NaN allowed) and class labels ``y``."""
-        X, y = validate_data(self, X, y, dtype=F32, ensure_all_finite="allow-nan")
+        X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite="allow-nan")
         check_classification_targets(y)
         self._check_params()
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -249,7 +249,7 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
                 raise ValueError(f"base_score must be a probability in (0, 1), got {p!r}.")
             margin = [np.log(p / (1 - p))]
             return self._boost(
-                X, codes.astype(F32), logistic_gh, lambda y, w: margin, sample_weight
+                X, codes.astype(np.float32), logistic_gh, lambda y, w: margin, sample_weight
             )
         margin = np.full(self.n_classes_, 0.5 if self.base_score is None else self.base_score)
         return self._boost(X, codes, softmax_gh, lambda y, w: margin, sample_weight)

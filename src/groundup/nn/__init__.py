@@ -5,7 +5,9 @@ Activations and feed-forward blocks (chapter 5, ``activations``,
 surrogates of discrete operations and metrics (chapter 7, ``smooth``);
 gradient checkpointing (chapter 8, ``checkpoint``); a vanilla RNN with BPTT
 (chapter 10, ``rnn``) and finite-difference checks (``gradcheck``); the
-Transformer (chapter 11, ``transformer``) and OadTR (chapter 12, ``oadtr``).
+Transformer (chapter 11, ``transformer``); OadTR (chapter 12, ``oadtr``),
+with its synthetic video streams (``streams``) and per-frame metrics
+(``frame_metrics``).
 
 Every public name of these modules is also a name of ``groundup.nn``, loaded
 on first use (PEP 562), so that ``import groundup.nn`` does not import torch:
@@ -47,6 +49,8 @@ _MODULES = {
         "causal_mask", "padding_mask", "scaled_dot_product_attention",
         "sinusoidal_positional_encoding",
     ],
+    "streams": ["Stream", "streaming_actions"],
+    "frame_metrics": ["average_precision", "calibrated_frame_map", "frame_map"],
     "oadtr": [
         "GRUDetector", "OadTR", "evaluate", "future_labels", "oadtr_loss", "predict_stream",
         "stream_dataset", "train_detector", "windows",

@@ -28,8 +28,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._validation import check_counts, check_int
-from ..metrics import calibrated_frame_map, frame_map
 from ..utils import progress
+from .frame_metrics import calibrated_frame_map, frame_map
 from .transformer import Decoder, Encoder, causal_mask
 
 

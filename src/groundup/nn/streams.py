@@ -1,4 +1,4 @@
-"""Synthetic data with known structure (chapter 12).
+"""Synthetic video streams with known structure (chapter 12).
 
 :func:`streaming_actions` makes streaming "videos" for online action
 detection: per chunk, a feature vector (standing in for the two-stream CNN
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_counts, check_positive
+from .._validation import check_counts, check_positive
 
 
 @dataclass(frozen=True)
