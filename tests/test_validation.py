@@ -4,31 +4,11 @@ bad value is rejected at fit with an error that names the parameter."""
 import numpy as np
 import pytest
 from sklearn.base import clone
+from test_estimator_checks import ESTIMATORS
 
 from groundup._validation import Interval, check_sample_weight, generator, validate_params
-from groundup.boosting import (
-    AdaBoostClassifier,
-    AdaBoostRegressor,
-    GradientBoostingClassifier,
-    GradientBoostingRegressor,
-    XGBoostClassifier,
-    XGBoostRegressor,
-)
-from groundup.ensemble import RandomForestClassifier, RandomForestRegressor
-from groundup.trees import DecisionTreeClassifier, DecisionTreeRegressor
 
-CLASSES = [
-    DecisionTreeClassifier(),
-    DecisionTreeRegressor(),
-    RandomForestClassifier(n_estimators=3),
-    RandomForestRegressor(n_estimators=3),
-    AdaBoostClassifier(n_estimators=3),
-    AdaBoostRegressor(n_estimators=3),
-    GradientBoostingClassifier(n_estimators=3),
-    GradientBoostingRegressor(n_estimators=3),
-    XGBoostClassifier(n_estimators=3),
-    XGBoostRegressor(n_estimators=3),
-]
+CLASSES = list({type(e): e for e in ESTIMATORS}.values())  # one of each estimator
 
 
 @pytest.mark.parametrize("estimator", CLASSES, ids=lambda e: type(e).__name__)

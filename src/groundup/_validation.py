@@ -138,12 +138,6 @@ def check_positive(name: str, value) -> None:
         raise ValueError(f"{name} must be a number > 0, got {value!r}.")
 
 
-def check_option(name: str, value, options) -> None:
-    """Raise unless ``value`` is one of ``options``."""
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}.")
-
-
 def resolve_max_features(value, n_features: int) -> int:
     """Turn a valid ``max_features`` (int, float in (0, 1], 'sqrt', 'log2' or None) into a count."""
     if value is None:

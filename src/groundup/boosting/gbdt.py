@@ -35,9 +35,6 @@ class BaseGradientBoosting(BaseEstimator):
 
     _parameter_constraints: dict = {}
 
-    def _check_params(self) -> None:
-        validate_params(self)
-
     def _boost(self, X, y, sample_weight, n_classes: int = 2):
         """Fit ``n_estimators`` rounds; y holds targets or class codes."""
         weight = check_sample_weight(sample_weight, X)
@@ -175,7 +172,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
     def fit(self, X, y, sample_weight=None):
         """Fit ``n_estimators`` rounds to ``X`` (n_samples, n_features) and targets ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
-        self._check_params()
+        validate_params(self)
         return self._boost(X, y.astype(np.float64), sample_weight)
 
     def staged_predict(self, X):
@@ -224,7 +221,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         """Fit ``n_estimators`` rounds to ``X`` and class labels ``y`` (two or more)."""
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
-        self._check_params()
+        validate_params(self)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self.n_classes_ = len(self.classes_)
         if self.n_classes_ < 2:

@@ -94,9 +94,6 @@ class BaseXGBoost(BaseEstimator):
         tags.input_tags.allow_nan = True  # missing values learn a default direction
         return tags
 
-    def _check_params(self) -> None:
-        validate_params(self)
-
     def _tree_params(self) -> dict:
         return {
             "max_depth": self.max_depth,
@@ -215,7 +212,7 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
         X, y = validate_data(
             self, X, y, dtype=np.float32, y_numeric=True, ensure_all_finite="allow-nan"
         )
-        self._check_params()
+        validate_params(self)
 
         def base(y, w):  # the weighted mean target, unless given
             return [np.average(y, weights=w) if self.base_score is None else self.base_score]
@@ -238,7 +235,7 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
         """Fit ``n_estimators`` rounds to ``X`` (NaN allowed) and class labels ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite="allow-nan")
         check_classification_targets(y)
-        self._check_params()
+        validate_params(self)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self.n_classes_ = len(self.classes_)
         if self.n_classes_ < 2:
