@@ -6,7 +6,11 @@ from sklearn import ensemble as sk_ensemble
 from sklearn.datasets import make_classification, make_regression
 from sklearn.model_selection import train_test_split
 
-from groundup.ensemble import RandomForestClassifier, RandomForestRegressor, bootstrap_counts
+from groundup.ensemble import (
+    RandomForestClassifier,
+    RandomForestRegressor,
+    bootstrap_counts,
+)
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +23,9 @@ def classification():
 
 @pytest.fixture(scope="module")
 def regression():
-    X, y = make_regression(n_samples=2000, n_features=8, n_informative=4, noise=10, random_state=0)
+    X, y = make_regression(
+        n_samples=2000, n_features=8, n_informative=4, noise=10, random_state=0
+    )
     return train_test_split(X, y, test_size=700, random_state=0)
 
 
@@ -32,14 +38,18 @@ def test_bootstrap_keeps_about_63_percent():
 def test_accuracy_matches_sklearn(classification):
     X_tr, X_te, y_tr, y_te = classification
     ours = RandomForestClassifier(n_estimators=60, random_state=0).fit(X_tr, y_tr)
-    theirs = sk_ensemble.RandomForestClassifier(n_estimators=60, random_state=0).fit(X_tr, y_tr)
+    theirs = sk_ensemble.RandomForestClassifier(n_estimators=60, random_state=0).fit(
+        X_tr, y_tr
+    )
     assert abs(ours.score(X_te, y_te) - theirs.score(X_te, y_te)) < 0.02
 
 
 def test_r2_matches_sklearn(regression):
     X_tr, X_te, y_tr, y_te = regression
     ours = RandomForestRegressor(n_estimators=40, random_state=0).fit(X_tr, y_tr)
-    theirs = sk_ensemble.RandomForestRegressor(n_estimators=40, random_state=0).fit(X_tr, y_tr)
+    theirs = sk_ensemble.RandomForestRegressor(n_estimators=40, random_state=0).fit(
+        X_tr, y_tr
+    )
     assert abs(ours.score(X_te, y_te) - theirs.score(X_te, y_te)) < 0.02
 
 
@@ -70,13 +80,17 @@ def test_oob_uses_only_unseen_trees(classification):
         for tree, used in zip(forest.estimators_, forest.in_bag_, strict=True)
         if not used[row]
     ]
-    np.testing.assert_allclose(forest.oob_decision_function_[row], np.mean(votes, axis=0))
+    np.testing.assert_allclose(
+        forest.oob_decision_function_[row], np.mean(votes, axis=0)
+    )
 
 
 def test_few_trees_warn_about_rows_never_out_of_bag(classification):
     X_tr, _, y_tr, _ = classification
     with pytest.warns(UserWarning, match="never out of bag"):
-        RandomForestClassifier(n_estimators=2, oob_score=True, random_state=0).fit(X_tr, y_tr)
+        RandomForestClassifier(n_estimators=2, oob_score=True, random_state=0).fit(
+            X_tr, y_tr
+        )
 
 
 def test_probabilities_are_the_mean_of_the_trees(classification):
@@ -89,15 +103,24 @@ def test_probabilities_are_the_mean_of_the_trees(classification):
 
 def test_threads_give_the_same_forest(classification):
     X_tr, X_te, y_tr, _ = classification
-    one = RandomForestClassifier(n_estimators=8, n_jobs=1, random_state=0).fit(X_tr, y_tr)
-    two = RandomForestClassifier(n_estimators=8, n_jobs=2, random_state=0).fit(X_tr, y_tr)
+    one = RandomForestClassifier(n_estimators=8, n_jobs=1, random_state=0).fit(
+        X_tr, y_tr
+    )
+    two = RandomForestClassifier(n_estimators=8, n_jobs=2, random_state=0).fit(
+        X_tr, y_tr
+    )
     np.testing.assert_array_equal(one.predict_proba(X_te), two.predict_proba(X_te))
 
 
 def test_random_state_controls_the_forest(classification):
     X_tr, X_te, y_tr, _ = classification
-    fit = lambda seed: RandomForestClassifier(n_estimators=5, random_state=seed).fit(X_tr, y_tr)  # noqa: E731
-    np.testing.assert_array_equal(fit(1).predict_proba(X_te), fit(1).predict_proba(X_te))
+
+    def fit(seed):
+        return RandomForestClassifier(n_estimators=5, random_state=seed).fit(X_tr, y_tr)
+
+    np.testing.assert_array_equal(
+        fit(1).predict_proba(X_te), fit(1).predict_proba(X_te)
+    )
     assert np.any(fit(1).predict_proba(X_te) != fit(2).predict_proba(X_te))
 
 
@@ -105,7 +128,8 @@ def test_trees_are_fully_grown_and_differ(classification):
     X_tr, _, y_tr, _ = classification
     forest = RandomForestClassifier(n_estimators=4, random_state=0).fit(X_tr, y_tr)
     for tree, used in zip(forest.estimators_, forest.in_bag_, strict=True):
-        assert tree.score(X_tr[used], y_tr[used]) == 1.0  # pure leaves on its own sample
+        # pure leaves on its own sample
+        assert tree.score(X_tr[used], y_tr[used]) == 1.0
         assert 0.6 < used.mean() < 0.66
     assert len({t.tree_.node_count for t in forest.estimators_}) > 1
 
@@ -119,7 +143,11 @@ def test_importances_find_the_informative_features():
         shuffle=False,
         random_state=0,
     )
-    imp = RandomForestClassifier(n_estimators=30, random_state=0).fit(X, y).feature_importances_
+    imp = (
+        RandomForestClassifier(n_estimators=30, random_state=0)
+        .fit(X, y)
+        .feature_importances_
+    )
     assert np.isclose(imp.sum(), 1.0)
     assert set(np.argsort(imp)[-3:]) == {0, 1, 2}
 
@@ -151,3 +179,17 @@ def test_bad_input_is_rejected(classification):
     forest = RandomForestRegressor(n_estimators=2).fit(X_tr, y_tr.astype(float))
     with pytest.raises(ValueError, match="features"):
         forest.predict(X_tr[:, :3])
+
+
+def test_tree_parameters_are_checked_once_per_forest(classification, monkeypatch):
+    """The trees of a forest share one template, validated once, not per tree."""
+    import groundup.trees.cart as cart
+
+    calls = []
+    check = cart.validate_params
+    monkeypatch.setattr(
+        cart, "validate_params", lambda est: calls.append(est) or check(est)
+    )
+    X_tr, _, y_tr, _ = classification
+    forest = RandomForestClassifier(n_estimators=7, random_state=0).fit(X_tr, y_tr)
+    assert len(forest.estimators_) == 7 and len(calls) == 1

@@ -1,18 +1,23 @@
-"""XGBoost: exact parity with the xgboost library, histograms, missing values, bad input."""
+"""XGBoost: exact parity with the xgboost library, histograms, missing values, bad
+input."""
 
 import numpy as np
 import pytest
 import xgboost as xgb
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, make_classification
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_iris,
+    make_classification,
+)
 
 from groundup.boosting import (
+    BinnedData,
     XGBoostClassifier,
     XGBoostRegressor,
-    build_histograms,
+    XGBSettings,
     grow_hist,
-    quantile_cuts,
 )
-from groundup.boosting.xgb_tree import bin_features
 
 
 def with_missing(X, fraction=0.2, seed=0):
@@ -63,7 +68,9 @@ def test_exact_classifier_matches_xgboost(missing):
     common = dict(n_estimators=50, learning_rate=0.3, max_depth=4, base_score=0.5)
     ours = XGBoostClassifier(tree_method="exact", **common).fit(X, y)
     theirs = xgb.XGBClassifier(tree_method="exact", n_jobs=1, **common).fit(X, y)
-    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-4)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-4
+    )
 
 
 def test_exact_multiclass_matches_xgboost():
@@ -71,7 +78,9 @@ def test_exact_multiclass_matches_xgboost():
     common = dict(n_estimators=30, learning_rate=0.3, max_depth=3, base_score=0.5)
     ours = XGBoostClassifier(tree_method="exact", **common).fit(X, y)
     theirs = xgb.XGBClassifier(tree_method="exact", n_jobs=1, **common).fit(X, y)
-    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-4)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-4
+    )
 
 
 def test_split_gains_are_xgboosts():
@@ -87,10 +96,14 @@ def test_split_gains_are_xgboosts():
 
 
 def test_hist_is_close_to_xgboost_hist():
-    X, y = make_classification(n_samples=6000, n_features=10, n_informative=6, random_state=0)
+    X, y = make_classification(
+        n_samples=6000, n_features=10, n_informative=6, random_state=0
+    )
     common = dict(n_estimators=40, learning_rate=0.3, max_depth=4, base_score=0.5)
     ours = XGBoostClassifier(tree_method="hist", **common).fit(X[:4000], y[:4000])
-    theirs = xgb.XGBClassifier(tree_method="hist", n_jobs=1, **common).fit(X[:4000], y[:4000])
+    theirs = xgb.XGBClassifier(tree_method="hist", n_jobs=1, **common).fit(
+        X[:4000], y[:4000]
+    )
     assert abs(ours.score(X[4000:], y[4000:]) - theirs.score(X[4000:], y[4000:])) < 0.02
 
 
@@ -108,14 +121,18 @@ def xor_data():
     return np.array(X, float), np.array(y)
 
 
-@pytest.mark.parametrize(("gamma", "exact_leaves", "hist_leaves"), [(0.0, 4, 4), (1.0, 4, 1)])
+@pytest.mark.parametrize(
+    ("gamma", "exact_leaves", "hist_leaves"), [(0.0, 4, 4), (1.0, 4, 1)]
+)
 def test_gamma_exact_prunes_after_growing_hist_rejects_while_growing(
     gamma, exact_leaves, hist_leaves
 ):
     """xgboost's exact method grows, then prunes only splits whose children are
     leaves; its hist method never expands a node whose gain is below gamma."""
     X, y = xor_data()
-    kw = dict(n_estimators=1, max_depth=2, learning_rate=1.0, base_score=0.5, gamma=gamma)
+    kw = dict(
+        n_estimators=1, max_depth=2, learning_rate=1.0, base_score=0.5, gamma=gamma
+    )
     for method, expected in [("exact", exact_leaves), ("hist", hist_leaves)]:
         ours = XGBoostRegressor(tree_method=method, **kw).fit(X, y)
         theirs = xgb.XGBRegressor(tree_method=method, n_jobs=1, **kw).fit(X, y)
@@ -132,12 +149,16 @@ def test_hist_matches_xgboost_hist_when_every_value_is_a_cut(gamma):
     rng = np.random.default_rng(0)
     X = rng.integers(0, 8, size=(3000, 5)).astype(float)
     y = ((X[:, 0] * X[:, 1] > 12) ^ (rng.random(3000) < 0.1)).astype(float)
-    kw = dict(n_estimators=20, max_depth=4, learning_rate=0.3, base_score=0.5, gamma=gamma)
+    kw = dict(
+        n_estimators=20, max_depth=4, learning_rate=0.3, base_score=0.5, gamma=gamma
+    )
     ours = XGBoostClassifier(tree_method="hist", **kw).fit(X, y)
     theirs = xgb.XGBClassifier(tree_method="hist", n_jobs=1, **kw).fit(X, y)
     leaves = (theirs.get_booster().trees_to_dataframe().Feature == "Leaf").sum()
     assert sum(len(stage[0].leaves()) for stage in ours.trees_) == leaves
-    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6
+    )
     if gamma > 0:  # hist rejects while growing, exact prunes afterwards: fewer leaves
         exact = XGBoostClassifier(tree_method="exact", **kw).fit(X, y)
         assert sum(len(stage[0].leaves()) for stage in exact.trees_) > leaves
@@ -146,12 +167,11 @@ def test_hist_matches_xgboost_hist_when_every_value_is_a_cut(gamma):
 def test_subtraction_trick_equals_direct_histograms():
     X, y = make_classification(n_samples=3000, n_features=6, random_state=1)
     XT = np.ascontiguousarray(X.T, dtype=np.float32)
-    cuts = [quantile_cuts(XT[f], 32) for f in range(6)]
-    binned = bin_features(XT, cuts, 33)
+    data = BinnedData.from_features(XT, 32)
     g, h = np.random.default_rng(0).normal(size=3000), np.ones(3000)
     node = np.random.default_rng(1).integers(0, 4, 3000)
-    whole = build_histograms(binned, g, h, np.arange(3000), node // 2, 2, 33)
-    parts = build_histograms(binned, g, h, np.arange(3000), node, 4, 33)
+    whole = data.histograms(g, h, np.arange(3000), node // 2, 2)
+    parts = data.histograms(g, h, np.arange(3000), node, 4)
     np.testing.assert_allclose(whole, parts[:, 0::2] + parts[:, 1::2], atol=1e-9)
 
 
@@ -180,7 +200,9 @@ def test_values_read_follow_the_subtraction_trick(n, left_share):
     X, y = nested_steps(n, depth, left_share)
     kw = dict(n_estimators=1, max_depth=depth, reg_lambda=0.0, learning_rate=1.0)
     exact = XGBoostRegressor(tree_method="exact", **kw).fit(X, y).trees_[0][0]
-    hist = XGBoostRegressor(tree_method="hist", max_bin=2 * n, **kw).fit(X, y).trees_[0][0]
+    hist = (
+        XGBoostRegressor(tree_method="hist", max_bin=2 * n, **kw).fit(X, y).trees_[0][0]
+    )
     assert len(exact.leaves()) == len(hist.leaves()) == 2**depth
     assert exact.values_read == exact.candidates == n * depth
     assert hist.values_read == round(n * (1 + left_share * (depth - 1)))
@@ -190,21 +212,21 @@ def test_values_read_follow_the_subtraction_trick(n, left_share):
 def test_sharded_histograms_give_the_same_tree():
     X, y = make_classification(n_samples=4000, n_features=8, random_state=2)
     XT = np.ascontiguousarray(X.T, dtype=np.float32)
-    cuts = [quantile_cuts(XT[f], 64) for f in range(8)]
-    binned = bin_features(XT, cuts, 65)
+    data = BinnedData.from_features(XT, 64)
     g, h = (0.5 - y).astype(np.float64), np.full(4000, 0.25)
-    params = dict(max_depth=5, reg_lambda=1.0, gamma=0.0, min_child_weight=1.0, learning_rate=0.3)
-    single = grow_hist(binned, cuts, g, h, params, 65)
+    settings = XGBSettings(max_depth=5)
+    single = grow_hist(data, g, h, settings)
     shards = np.array_split(np.arange(4000), 3)
 
     def all_reduce(rows, node_of_row, n_nodes):
-        owner = np.searchsorted([s[-1] for s in shards], rows)  # which worker holds a row
+        # which worker holds a row
+        owner = np.searchsorted([s[-1] for s in shards], rows)
         return sum(
-            build_histograms(binned, g, h, rows[owner == k], node_of_row[owner == k], n_nodes, 65)
+            data.histograms(g, h, rows[owner == k], node_of_row[owner == k], n_nodes)
             for k in range(len(shards))
         )
 
-    sharded = grow_hist(binned, cuts, g, h, params, 65, histograms=all_reduce)
+    sharded = grow_hist(data, g, h, settings, histograms=all_reduce)
     np.testing.assert_array_equal(single.feature, sharded.feature)
     np.testing.assert_array_equal(single.threshold, sharded.threshold)
     np.testing.assert_allclose(single.value, sharded.value, rtol=1e-6)
@@ -216,7 +238,9 @@ def test_missing_values_learn_a_default_direction():
     y = (X[:, 0] > 0).astype(float)
     X[y == 1, 1] = np.nan  # missingness in feature 1 tells the class
     X[:, 0] = rng.normal(size=2000)  # feature 0 is now noise
-    model = XGBoostClassifier(n_estimators=5, max_depth=1, tree_method="exact").fit(X, y)
+    model = XGBoostClassifier(n_estimators=5, max_depth=1, tree_method="exact").fit(
+        X, y
+    )
     root = model.trees_[0][0]
     assert root.feature[0] == 1 and root.default_left[0] in (True, False)
     assert model.score(X, y) == 1.0

@@ -1,34 +1,54 @@
-"""Boosting: AdaBoost (chapter 2), gradient boosting (chapter 3) and XGBoost (chapter 4)."""
+"""Boosting: AdaBoost (chapter 2), gradient boosting (3) and XGBoost (4)."""
 
-from .adaboost import AdaBoostClassifier, AdaBoostRegressor, weighted_median
-from .gbdt import GradientBoostingClassifier, GradientBoostingRegressor
-from .losses import grouped_quantile, make_loss
-from .xgb_tree import (
-    XGBTree,
-    bin_features,
-    build_histograms,
-    grow_exact,
-    grow_hist,
-    quantile_cuts,
+from .adaboost import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
+    RoundFitter,
+    r2_round,
+    samme_round,
+    weighted_median,
 )
-from .xgboost import XGBoostClassifier, XGBoostRegressor, logistic_gh, squared_error_gh
+from .gbdt import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    gradient_boosting_round,
+)
+from .losses import grouped_quantile, make_loss
+from .xgb_exact import ExactGrower, SortedColumns, grow_exact
+from .xgb_hist import BinnedData, HistGrower, grow_hist, quantile_cuts
+from .xgb_tree import XGBSettings, XGBTree
+from .xgboost import (
+    XGBoostClassifier,
+    XGBoostRegressor,
+    logistic_gh,
+    squared_error_gh,
+    xgboost_round,
+)
 
 __all__ = [
     "AdaBoostClassifier",
     "AdaBoostRegressor",
+    "BinnedData",
+    "ExactGrower",
     "GradientBoostingClassifier",
     "GradientBoostingRegressor",
+    "HistGrower",
+    "RoundFitter",
+    "SortedColumns",
+    "XGBSettings",
     "XGBTree",
     "XGBoostClassifier",
     "XGBoostRegressor",
-    "bin_features",
-    "build_histograms",
+    "gradient_boosting_round",
     "grouped_quantile",
     "grow_exact",
     "grow_hist",
     "logistic_gh",
     "make_loss",
     "quantile_cuts",
+    "r2_round",
+    "samme_round",
     "squared_error_gh",
     "weighted_median",
+    "xgboost_round",
 ]

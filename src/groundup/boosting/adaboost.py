@@ -22,50 +22,50 @@ from sklearn.utils.extmath import softmax
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._validation import Interval, Predicate, check_sample_weight, generator, validate_params
+from .._validation import (
+    Interval,
+    Predicate,
+    check_sample_weight,
+    generator,
+    validate_params,
+)
 from ..trees import criteria
 from ..trees.cart import (
     BaseDecisionTree,
     DecisionTreeClassifier,
     DecisionTreeRegressor,
-    filter_order,
-    grow_like,
-    presort,
+    PresortedGrower,
 )
 
 
-class _RoundFitter:
-    """Fits one learner per round on the current weights and predicts the training rows.
+class RoundFitter:
+    """Fits one learner per round on the current weights, and predicts the training
+    rows.
 
     ``groundup`` trees take a fast path: the features are sorted once, here,
-    and each round's tree grows on that order with the new weights.
+    and each round's tree grows on that sort with the new weights.
     """
 
     def __init__(self, learner, X, y, stats_of, rng, fitted_attrs):
         self.learner, self.X, self.y, self.rng = learner, X, y, rng
         self.stats_of, self.fitted_attrs = stats_of, fitted_attrs
-        self.fast = isinstance(learner, BaseDecisionTree)
-        if self.fast:
-            self.XT = np.ascontiguousarray(X.T, dtype=np.float32)
-            self.order = presort(self.XT, np.ones(X.shape[0], dtype=bool))
+        self.grower = None
+        if isinstance(learner, BaseDecisionTree):
+            XT = np.ascontiguousarray(X.T, dtype=np.float32)
+            self.grower = PresortedGrower(learner, XT)
 
     def __call__(self, weight: np.ndarray):
-        """Return the fitted learner and its raw output on the training rows."""
-        if self.fast:
-            tree = grow_like(
-                self.learner,
-                self.XT,
-                self.stats_of(self.y, weight),
-                filter_order(self.order, weight > 0),
-                self.rng,
-                **self.fitted_attrs,
-            )
-            return tree, tree.tree_.value[tree.tree_.apply(self.XT)]
+        """The learner fitted with ``weight``, and its training-row predictions."""
+        if self.grower is not None:
+            stats = self.stats_of(self.y, weight)
+            tree = self.grower.grow(stats, weight > 0, self.rng, **self.fitted_attrs)
+            out = tree.leaf_output(self.grower.XT)
+            return tree, out.argmax(axis=1) if out.ndim == 2 else out  # class codes
         learner = clone(self.learner)
         if "random_state" in learner.get_params():
             learner.set_params(random_state=int(self.rng.integers(2**31)))
         learner.fit(self.X, self.y, sample_weight=weight)
-        return learner, None
+        return learner, learner.predict(self.X)
 
 
 def _takes_sample_weight(learner) -> bool:
@@ -89,7 +89,9 @@ class BaseAdaBoost(BaseEstimator):
     _default_learner: BaseEstimator
     _parameter_constraints = ADABOOST_CONSTRAINTS
 
-    def __init__(self, estimator=None, *, n_estimators=50, learning_rate=1.0, random_state=None):
+    def __init__(
+        self, estimator=None, *, n_estimators=50, learning_rate=1.0, random_state=None
+    ):
         self.estimator = estimator
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -102,6 +104,29 @@ class BaseAdaBoost(BaseEstimator):
     def _start(self, X, sample_weight):
         weight = check_sample_weight(sample_weight, X)
         return weight / weight.sum(), generator(self.random_state)
+
+    def _boost(self, fit_round: RoundFitter, weight: np.ndarray):
+        """Up to ``n_estimators`` rounds; ``self._round`` does a round's arithmetic."""
+        self.estimators_, votes, errors = [], [], []
+        self.stop_reason_ = "n_estimators"
+        for _ in range(self.n_estimators):
+            learner, pred = fit_round(weight)
+            error, vote, weight = self._round(pred, fit_round.y, weight)
+            if error <= 0:  # a perfect learner: it gets vote 1 and boosting ends
+                vote, self.stop_reason_ = 1.0, "perfect"
+            elif vote is None:  # no better than chance: boosting ends
+                self.stop_reason_ = "chance"
+                if self.estimators_ or not self._keep_first_at_chance(error):
+                    break
+                vote = 1.0
+            self.estimators_.append(learner)
+            votes.append(vote)
+            errors.append(max(error, 0.0))
+            if self.stop_reason_ != "n_estimators":
+                break
+        self.estimator_weights_ = np.array(votes)
+        self.estimator_errors_ = np.array(errors)
+        return self
 
     @property
     def feature_importances_(self) -> np.ndarray:
@@ -144,7 +169,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
         self.classes_, codes = np.unique(y, return_inverse=True)
         self.n_classes_ = n_classes = len(self.classes_)
         weight, rng = self._start(X, sample_weight)
-        fit_round = _RoundFitter(
+        fit_round = RoundFitter(
             learner,
             X,
             codes,
@@ -152,38 +177,17 @@ class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
             rng,
             {"classes_": np.arange(n_classes), "n_classes_": n_classes},
         )
-        self.estimators_, votes, errors = [], [], []
-        self.stop_reason_ = "n_estimators"
-        for _ in range(self.n_estimators):
-            learner_m, value = fit_round(weight)
-            pred = value.argmax(axis=1) if value is not None else learner_m.predict(X)
-            wrong = pred != codes
-            error = float(np.sum(weight[wrong]))  # e_m: a sum of weights (eq. ada-error)
-            if error <= 0:
-                self.estimators_.append(learner_m)
-                votes.append(1.0)
-                errors.append(0.0)
-                self.stop_reason_ = "perfect"
-                break
-            if error >= 1.0 - 1.0 / n_classes:
-                if not self.estimators_:
-                    raise ValueError(
-                        f"the first learner's weighted error {error:.3f} is no better than "
-                        f"chance (1 - 1/K = {1 - 1 / n_classes:.3f}); AdaBoost cannot start."
-                    )
-                self.stop_reason_ = "chance"
-                break
-            # SAMME vote (eq. ada-samme), shrunk by the learning rate (eq. ada-shrink)
-            vote = self.learning_rate * (np.log((1 - error) / error) + np.log(n_classes - 1))
-            self.estimators_.append(learner_m)
-            votes.append(vote)
-            errors.append(error)
-            # Up-weight the mistakes, then renormalise: the division by Z_m (eq. ada-update)
-            weight = weight * np.exp(vote * wrong)
-            weight /= weight.sum()
-        self.estimator_weights_ = np.array(votes)
-        self.estimator_errors_ = np.array(errors)
-        return self
+        return self._boost(fit_round, weight)
+
+    def _round(self, pred, codes, weight):
+        return samme_round(pred != codes, weight, self.n_classes_, self.learning_rate)
+
+    def _keep_first_at_chance(self, error: float) -> bool:
+        k = self.n_classes_
+        raise ValueError(
+            f"the first learner's weighted error {error:.3f} is no better than "
+            f"chance (1 - 1/K = {1 - 1 / k:.3f}); AdaBoost cannot start."
+        )
 
     def _learner_codes(self, X) -> np.ndarray:
         """Class codes predicted by every learner: shape (n_learners, n_samples)."""
@@ -288,42 +292,20 @@ class AdaBoostRegressor(RegressorMixin, BaseAdaBoost):
         self.loss = loss
 
     def fit(self, X, y, sample_weight=None):
-        """Run up to ``n_estimators`` rounds of AdaBoost.R2 on ``X`` and targets ``y``."""
+        """Up to ``n_estimators`` rounds of AdaBoost.R2 on ``X`` and targets ``y``."""
         X, y = validate_data(self, X, y, y_numeric=True)
         learner = self._check_params()
         y = y.astype(np.float64)
         weight, rng = self._start(X, sample_weight)
-        fit_round = _RoundFitter(learner, X, y, criteria.regression_stats, rng, {})
-        self.estimators_, votes, errors = [], [], []
-        self.stop_reason_ = "n_estimators"
-        for _ in range(self.n_estimators):
-            learner_m, value = fit_round(weight)
-            pred = value[:, 1] / value[:, 0] if value is not None else learner_m.predict(X)
-            rel = self._relative_error(np.abs(pred - y))
-            error = float(np.sum(weight * rel))  # e_m (eq. ada-r2-error)
-            if error <= 0:
-                self.estimators_.append(learner_m)
-                votes.append(1.0)
-                errors.append(0.0)
-                self.stop_reason_ = "perfect"
-                break
-            if error >= 0.5:
-                if not self.estimators_:  # keep one learner, as scikit-learn does
-                    self.estimators_.append(learner_m)
-                    votes.append(1.0)
-                    errors.append(error)
-                self.stop_reason_ = "chance"
-                break
-            beta = error / (1 - error)
-            self.estimators_.append(learner_m)
-            votes.append(self.learning_rate * np.log(1 / beta))
-            errors.append(error)
-            # Rows with small relative error are down-weighted by beta^(1 - e_mi).
-            weight = weight * beta ** ((1 - rel) * self.learning_rate)
-            weight /= weight.sum()
-        self.estimator_weights_ = np.array(votes)
-        self.estimator_errors_ = np.array(errors)
-        return self
+        fit_round = RoundFitter(learner, X, y, criteria.regression_stats, rng, {})
+        return self._boost(fit_round, weight)
+
+    def _round(self, pred, y, weight):
+        rel = self._relative_error(np.abs(pred - y))
+        return r2_round(rel, weight, self.learning_rate)
+
+    def _keep_first_at_chance(self, error: float) -> bool:
+        return True  # keep one learner, as scikit-learn does
 
     def _relative_error(self, abs_error: np.ndarray) -> np.ndarray:
         largest = abs_error.max()
@@ -350,10 +332,44 @@ class AdaBoostRegressor(RegressorMixin, BaseAdaBoost):
         return weighted_median(self._learner_predictions(X), self.estimator_weights_)
 
 
+def samme_round(
+    wrong: np.ndarray, weight: np.ndarray, n_classes: int, learning_rate: float
+):
+    """One round of SAMME: the error e_m, the vote alpha_m and the new weights.
+
+    ``wrong`` flags the rows the learner got wrong, ``weight`` sums to 1. The
+    vote is None when the learner is no better than chance (e_m >= 1 - 1/K).
+    """
+    error = float(np.sum(weight[wrong]))  # e_m: a sum of weights (eq. ada-error)
+    if error <= 0 or error >= 1.0 - 1.0 / n_classes:
+        return error, None, weight
+    # The SAMME vote (eq. ada-samme), shrunk by the learning rate (eq. ada-shrink).
+    vote = learning_rate * (np.log((1 - error) / error) + np.log(n_classes - 1))
+    # Up-weight the mistakes, then renormalise: the division by Z_m (eq. ada-update).
+    weight = weight * np.exp(vote * wrong)
+    return error, vote, weight / weight.sum()
+
+
+def r2_round(rel: np.ndarray, weight: np.ndarray, learning_rate: float):
+    """One round of AdaBoost.R2 from the relative errors e_mi of the rows.
+
+    Returns e_m, the vote ln(1/beta_m) (None when e_m >= 1/2) and the new weights.
+    """
+    error = float(np.sum(weight * rel))  # e_m (eq. ada-r2-error)
+    if error <= 0 or error >= 0.5:
+        return error, None, weight
+    beta = error / (1 - error)
+    # Rows with small relative error are down-weighted by beta^(1 - e_mi).
+    weight = weight * beta ** ((1 - rel) * learning_rate)
+    return error, learning_rate * np.log(1 / beta), weight / weight.sum()
+
+
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Per column of ``values`` (learners x samples), the smallest value whose
     cumulative weight reaches half the total (eq. ``ada-r2-median``)."""
     order = np.argsort(values, axis=0, kind="stable")
     cdf = np.cumsum(weights[order], axis=0)
     pick = (cdf >= 0.5 * cdf[-1]).argmax(axis=0)[None, :]
-    return np.take_along_axis(values, np.take_along_axis(order, pick, axis=0), axis=0)[0]
+    return np.take_along_axis(values, np.take_along_axis(order, pick, axis=0), axis=0)[
+        0
+    ]

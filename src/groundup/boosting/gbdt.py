@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import Interval, check_sample_weight, generator, validate_params
 from ..trees import criteria
-from ..trees.cart import DecisionTreeRegressor, filter_order, grow_like, presort
+from ..trees.cart import DecisionTreeRegressor, PresortedGrower
 from .losses import REGRESSION_LOSSES, make_loss
 
 GBDT_CONSTRAINTS = {  # shared by the regressor and the classifier
@@ -30,6 +30,34 @@ GBDT_CONSTRAINTS = {  # shared by the regressor and the classifier
 }
 
 
+def gradient_boosting_round(
+    grower, loss, y, raw, weight, inbag, learning_rate, rng
+) -> list:
+    """One round of gradient boosting: a tree per output, added to ``raw`` in place.
+
+    ``grower`` holds the presorted features; the trees fit the rows of
+    ``inbag`` with their ``weight``; ``y`` holds targets or class codes.
+    """
+    w = weight * inbag
+    loss.before_round(y, raw, weight)  # Huber re-estimates its threshold here
+    neg_grad = loss.negative_gradient(y, raw)  # eq. (gb-residual)
+    targets = np.eye(raw.shape[1])[y] if raw.shape[1] > 1 else y[:, None]
+    fitted, trees = w > 0, []
+    for k in range(raw.shape[1]):
+        stats = criteria.regression_stats(neg_grad[:, k], w)
+        tree = grower.grow(stats, fitted, rng)
+        leaf = tree.tree_.apply(grower.XT)
+        searched = loss.leaf_values(  # the line search of every leaf, eq. (gb-leaf)
+            targets[fitted, k], raw[fitted], neg_grad[fitted, k], w[fitted],
+            leaf[fitted], tree.tree_.node_count,
+        )  # fmt: skip
+        if searched is not None:
+            tree.tree_.set_leaf_values(*searched)
+        raw[:, k] += learning_rate * tree.tree_.leaf_value()[leaf]  # eq. (gb-shrink)
+        trees.append(tree)
+    return trees
+
+
 class BaseGradientBoosting(BaseEstimator):
     """The boosting loop shared by the regressor and the classifier."""
 
@@ -37,56 +65,41 @@ class BaseGradientBoosting(BaseEstimator):
 
     def _boost(self, X, y, sample_weight, n_classes: int = 2):
         """Fit ``n_estimators`` rounds; y holds targets or class codes."""
-        weight = check_sample_weight(sample_weight, X)
-        loss = self._loss = self._make_loss(n_classes)
-        rng = generator(self.random_state)
-        XT = np.ascontiguousarray(X.T, dtype=np.float32)
-        order = presort(XT, weight > 0)
         template = DecisionTreeRegressor(
             max_depth=self.max_depth, min_samples_leaf=self.min_samples_leaf
         )
-        n, n_trees = X.shape[0], loss.n_trees
-        self.init_ = loss.init(y, weight, weighted=sample_weight is not None)  # eq. (gb-init)
-        raw = np.tile(self.init_, (n, 1))
-        n_inbag = max(1, int(self.subsample * n))
-        self.estimators_ = np.empty((self.n_estimators, n_trees), dtype=object)
+        grower = PresortedGrower(template, np.ascontiguousarray(X.T, dtype=np.float32))
+        weight = check_sample_weight(sample_weight, X)
+        loss = self._loss = self._make_loss(n_classes)
+        rng = generator(self.random_state)
+        # eq. (gb-init)
+        self.init_ = loss.init(y, weight, weighted=sample_weight is not None)
+        raw = np.tile(self.init_, (X.shape[0], 1))
+        self.estimators_ = np.empty((self.n_estimators, loss.n_trees), dtype=object)
         self.train_score_ = np.empty(self.n_estimators)
         self.oob_scores_ = np.empty(self.n_estimators) if self.subsample < 1 else None
-        onehot = np.eye(n_trees)[y] if n_trees > 1 else None
         for m in range(self.n_estimators):
-            inbag = np.ones(n, dtype=bool)
-            if self.subsample < 1:  # stochastic gradient boosting: a fresh half-sample
-                inbag[:] = False
-                inbag[rng.permutation(n)[:n_inbag]] = True
-            w = weight * inbag
-            loss.before_round(y, raw, weight)
-            neg_grad = loss.negative_gradient(y, raw)  # eq. (gb-residual)
-            round_order = filter_order(order, w > 0)
-            for k in range(n_trees):
-                tree = grow_like(
-                    template, XT, criteria.regression_stats(neg_grad[:, k], w), round_order, rng
-                )
-                leaf = tree.tree_.apply(XT)
-                y_k = onehot[:, k] if onehot is not None else y
-                fitted = w > 0
-                searched = loss.leaf_values(
-                    y_k[fitted],
-                    raw[fitted],
-                    neg_grad[fitted, k],
-                    w[fitted],
-                    leaf[fitted],
-                    tree.tree_.node_count,
-                )
-                if searched is not None:  # eq. (gb-leaf)
-                    tree.tree_.set_leaf_values(*searched)
-                raw[:, k] += self.learning_rate * tree.tree_.leaf_value()[leaf]  # eq. (gb-shrink)
-                self.estimators_[m, k] = tree
+            inbag = self._draw_bag(X.shape[0], rng)
+            trees = gradient_boosting_round(
+                grower, loss, y, raw, weight, inbag, self.learning_rate, rng
+            )
+            self.estimators_[m] = trees
             self.train_score_[m] = loss(y[inbag], raw[inbag], weight[inbag])
             if self.oob_scores_ is not None:  # NaN when every row is in the bag
                 out = ~inbag & (weight > 0)
-                self.oob_scores_[m] = loss(y[out], raw[out], weight[out]) if out.any() else np.nan
+                self.oob_scores_[m] = (
+                    loss(y[out], raw[out], weight[out]) if out.any() else np.nan
+                )
         self.n_estimators_ = self.n_estimators
         return self
+
+    def _draw_bag(self, n: int, rng) -> np.ndarray:
+        """Rows in this round's bag: all, or a fresh subsample (stochastic boosting)."""
+        inbag = np.ones(n, dtype=bool)
+        if self.subsample < 1:
+            inbag[:] = False
+            inbag[rng.permutation(n)[: max(1, int(self.subsample * n))]] = True
+        return inbag
 
     def _staged_raw(self, X):
         check_is_fitted(self, "estimators_")
@@ -95,7 +108,9 @@ class BaseGradientBoosting(BaseEstimator):
         raw = np.tile(self.init_, (X.shape[0], 1))
         for stage in self.estimators_:
             for k, tree in enumerate(stage):
-                raw[:, k] += self.learning_rate * tree.tree_.leaf_value()[tree.tree_.apply(XT)]
+                raw[:, k] += (
+                    self.learning_rate * tree.tree_.leaf_value()[tree.tree_.apply(XT)]
+                )
             yield raw.copy()
 
     def _raw(self, X):
@@ -170,7 +185,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         return make_loss(self.loss, self.alpha)
 
     def fit(self, X, y, sample_weight=None):
-        """Fit ``n_estimators`` rounds to ``X`` (n_samples, n_features) and targets ``y``."""
+        """Fit ``n_estimators`` rounds to ``X`` (n_samples, n_features) and ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
         validate_params(self)
         return self._boost(X, y.astype(np.float64), sample_weight)
@@ -226,7 +241,8 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         self.n_classes_ = len(self.classes_)
         if self.n_classes_ < 2:
             raise ValueError(
-                f"y has only one class ({self.classes_[0]!r}); a classifier needs two or more."
+                f"y has only one class ({self.classes_[0]!r}); a classifier needs "
+                "two or more."
             )
         target = codes.astype(np.float64) if self.n_classes_ == 2 else codes
         return self._boost(X, target, sample_weight, n_classes=self.n_classes_)

@@ -42,7 +42,9 @@ def grouped_quantile(values, weights, groups, q: float):
     total = np.add.reduceat(w, starts)
     target = np.repeat((100.0 * q) / 100 * total, np.diff(np.r_[starts, len(g)]))
     below = (cdf - np.repeat(before, np.diff(np.r_[starts, len(g)]))) < target
-    pick = np.minimum(starts + np.add.reduceat(below, starts), np.r_[starts[1:], len(g)] - 1)
+    pick = np.minimum(
+        starts + np.add.reduceat(below, starts), np.r_[starts[1:], len(g)] - 1
+    )
     return g[starts], v[pick]
 
 
@@ -138,7 +140,9 @@ class QuantileLoss(Loss):
 
     def __call__(self, y, raw, w):
         r = y - raw[:, 0]
-        return np.average(np.where(r >= 0, self.alpha * r, (self.alpha - 1) * r), weights=w)
+        return np.average(
+            np.where(r >= 0, self.alpha * r, (self.alpha - 1) * r), weights=w
+        )
 
 
 class HuberLoss(Loss):
@@ -158,7 +162,9 @@ class HuberLoss(Loss):
 
     def before_round(self, y, raw, w):
         abs_r = np.abs(y - raw[:, 0])
-        self.delta = float(grouped_quantile(abs_r, w, np.zeros(len(y), np.intp), self.alpha)[1][0])
+        self.delta = float(
+            grouped_quantile(abs_r, w, np.zeros(len(y), np.intp), self.alpha)[1][0]
+        )
 
     def negative_gradient(self, y, raw):
         return np.clip(y - raw[:, 0], -self.delta, self.delta)[:, None]
@@ -185,7 +191,9 @@ class BinomialLoss(Loss):
     """Log loss with f = log odds; leaf value = one Newton step sum r / sum p(1 - p)."""
 
     def init(self, y, w, weighted=True):
-        p = np.clip(np.average(y, weights=w), np.finfo(float).eps, 1 - np.finfo(float).eps)
+        p = np.clip(
+            np.average(y, weights=w), np.finfo(float).eps, 1 - np.finfo(float).eps
+        )
         return np.array([np.log(p / (1 - p))])
 
     def negative_gradient(self, y, raw):
@@ -221,7 +229,9 @@ class MultinomialLoss(Loss):
 
     def init(self, y, w, weighted=True):
         eps = np.finfo(float).eps
-        p = np.clip(np.bincount(y, weights=w, minlength=self.n_classes) / w.sum(), eps, 1 - eps)
+        p = np.clip(
+            np.bincount(y, weights=w, minlength=self.n_classes) / w.sum(), eps, 1 - eps
+        )
         return np.log(p) - np.mean(np.log(p))  # softmax ignores the centring
 
     def negative_gradient(self, y, raw):
@@ -229,7 +239,11 @@ class MultinomialLoss(Loss):
 
     def leaf_values(self, y_k, raw, neg_grad_k, w, leaf, n_nodes):
         p = y_k - neg_grad_k
-        num = _per_leaf_sum(neg_grad_k, w, leaf, n_nodes) * (self.n_classes - 1) / self.n_classes
+        num = (
+            _per_leaf_sum(neg_grad_k, w, leaf, n_nodes)
+            * (self.n_classes - 1)
+            / self.n_classes
+        )
         den = _per_leaf_sum(p * (1 - p), w, leaf, n_nodes)
         leaves = np.unique(leaf)
         return leaves, _safe_ratio(num, den)[leaves]

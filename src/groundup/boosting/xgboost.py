@@ -16,7 +16,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import Interval, check_sample_weight, generator, validate_params
-from .xgb_tree import bin_features, grow_exact, grow_hist, quantile_cuts
+from .xgb_exact import ExactGrower
+from .xgb_hist import HistGrower
+from .xgb_tree import XGBSettings
 
 
 def _sigmoid(margin):
@@ -31,15 +33,35 @@ def squared_error_gh(y, margin):
 def logistic_gh(y, margin):
     """g = p - y, h = p (1 - p) with p = sigmoid(margin) (eq. ``xgb-gh-logistic``)."""
     p = _sigmoid(margin[:, 0])
-    return (p - y)[:, None], np.maximum(p * (np.float32(1) - p), np.float32(1e-16))[:, None]
+    return (p - y)[:, None], np.maximum(p * (np.float32(1) - p), np.float32(1e-16))[
+        :, None
+    ]
 
 
 def softmax_gh(y, margin):
-    """Per class g = p_k - 1[y = k], h = 2 p_k (1 - p_k), the softmax as xgboost writes it."""
+    """Per class g = p_k - 1[y = k], h = 2 p_k (1 - p_k): xgboost's softmax."""
     z = np.exp(margin - margin.max(axis=1, keepdims=True))
     p = z / z.sum(axis=1, keepdims=True)
     onehot = np.eye(margin.shape[1], dtype=np.float32)[y]
-    return p - onehot, np.maximum(np.float32(2) * p * (np.float32(1) - p), np.float32(1e-16))
+    return p - onehot, np.maximum(
+        np.float32(2) * p * (np.float32(1) - p), np.float32(1e-16)
+    )
+
+
+def xgboost_round(grower, XT, g, h, cols, settings: XGBSettings, margin) -> list:
+    """One round of XGBoost: a tree per margin, added to ``margin`` in place.
+
+    ``g`` and ``h`` are (n, K) with the round's row weights applied; the
+    trees split on the features ``cols`` only.
+    """
+    stage = []
+    for j in range(margin.shape[1]):
+        tree = grower.grow(g[:, j], h[:, j], cols, settings)
+        leaf = tree.train_leaf if tree.train_leaf is not None else tree.apply(XT)
+        tree.train_leaf = None  # the model keeps no per-row data
+        margin[:, j] += tree.value[leaf]  # float32, as xgboost's prediction cache
+        stage.append(tree)
+    return stage
 
 
 class BaseXGBoost(BaseEstimator):
@@ -94,14 +116,22 @@ class BaseXGBoost(BaseEstimator):
         tags.input_tags.allow_nan = True  # missing values learn a default direction
         return tags
 
-    def _tree_params(self) -> dict:
-        return {
-            "max_depth": self.max_depth,
-            "reg_lambda": float(self.reg_lambda),
-            "gamma": float(self.gamma),
-            "min_child_weight": float(self.min_child_weight),
-            "learning_rate": float(self.learning_rate),
-        }
+    def _settings(self) -> XGBSettings:
+        return XGBSettings(
+            max_depth=self.max_depth,
+            reg_lambda=float(self.reg_lambda),
+            gamma=float(self.gamma),
+            min_child_weight=float(self.min_child_weight),
+            learning_rate=float(self.learning_rate),
+        )
+
+    def _grower(self, XT, weight):
+        """Sort (exact) or bin (hist) the features once for all rounds."""
+        if self.tree_method == "exact":
+            return ExactGrower(XT, weight)
+        grower = HistGrower(XT, weight, self.max_bin)
+        self.cuts_ = grower.data.cuts
+        return grower
 
     def _boost(self, X, y, gh, base_margin, sample_weight):
         """Fit ``n_estimators`` rounds of trees (K per round for K margins).
@@ -113,65 +143,34 @@ class BaseXGBoost(BaseEstimator):
             X, y, weight = X[weight > 0], y[weight > 0], weight[weight > 0]
         rng = generator(self.random_state)
         XT = np.ascontiguousarray(X.T, dtype=np.float32)
-        n_features, n = XT.shape
         self.base_margin_ = np.asarray(base_margin(y, weight), dtype=np.float32)
-        margin = np.tile(self.base_margin_, (n, 1))
-        prepared = self._prepare(XT, weight)
-        params = self._tree_params()
+        margin = np.tile(self.base_margin_, (X.shape[0], 1))
+        grower, settings = self._grower(XT, weight), self._settings()
         self.trees_ = []
         for _ in range(self.n_estimators):
             g, h = gh(y, margin)
-            w = weight.copy()
-            if self.subsample < 1:  # rows left out this round get g = h = 0
-                w[rng.permutation(n)[int(round(self.subsample * n)) :]] = 0
+            w, cols = self._sample(weight, XT.shape[0], rng)
             g, h = g * w[:, None], h * w[:, None]
-            cols = np.arange(n_features)
-            if self.colsample_bytree < 1:
-                k = max(1, int(round(self.colsample_bytree * n_features)))
-                cols = np.sort(rng.permutation(n_features)[:k])
-            stage = []
-            for j in range(margin.shape[1]):
-                tree = self._grow(prepared, cols, g[:, j], h[:, j], params)
-                leaf = tree.train_leaf if tree.train_leaf is not None else tree.apply(XT)
-                tree.train_leaf = None  # the model keeps no per-row data
-                margin[:, j] += tree.value[leaf]  # float32, as xgboost's prediction cache
-                stage.append(tree)
-            self.trees_.append(stage)
+            self.trees_.append(xgboost_round(grower, XT, g, h, cols, settings, margin))
         return self
 
-    def _prepare(self, XT, weight):
-        """Sort (exact) or bin (hist) the features once for all rounds."""
-        if self.tree_method == "exact":
-            order = np.argsort(XT, axis=1, kind="stable").astype(np.int32)  # NaN last
-            return {"XT": XT, "order": order, "missing": np.isnan(XT).any(axis=1)}
-        cuts = [quantile_cuts(XT[f], self.max_bin, weight) for f in range(XT.shape[0])]
-        self.cuts_ = cuts
-        n_slots = self.max_bin + 1
-        return {"binned": bin_features(XT, cuts, n_slots), "cuts": cuts, "n_slots": n_slots}
-
-    def _grow(self, prepared, cols, g, h, params):
-        full = cols.shape[0] == (
-            prepared["XT"].shape[0] if "XT" in prepared else len(prepared["cuts"])
-        )
-        if self.tree_method == "exact":
-            XT, order, missing = prepared["XT"], prepared["order"], prepared["missing"]
-            if not full:
-                XT, order, missing = XT[cols], order[cols], missing[cols]
-            tree = grow_exact(np.ascontiguousarray(XT), order, g, h, missing, params)
-        else:
-            binned, cuts, n_slots = prepared["binned"], prepared["cuts"], prepared["n_slots"]
-            if not full:  # renumber the chosen features' slots from 0
-                offsets = (np.arange(cols.shape[0]) - cols) * n_slots
-                binned = binned[:, cols] + offsets
-                cuts = [cuts[c] for c in cols]
-            tree = grow_hist(binned, cuts, g, h, params, n_slots)
-        split = tree.feature >= 0
-        tree.feature[split] = cols[tree.feature[split]]
-        return tree
+    def _sample(self, weight, n_features: int, rng):
+        """This round's row weights (0: left out) and the columns of its trees."""
+        w = weight.copy()
+        if self.subsample < 1:
+            n = w.shape[0]
+            w[rng.permutation(n)[int(round(self.subsample * n)) :]] = 0
+        cols = np.arange(n_features)
+        if self.colsample_bytree < 1:
+            k = max(1, int(round(self.colsample_bytree * n_features)))
+            cols = np.sort(rng.permutation(n_features)[:k])
+        return w, cols
 
     def _margins(self, X, n_trees: int | None = None) -> np.ndarray:
         check_is_fitted(self, "trees_")
-        X = validate_data(self, X, dtype=np.float32, reset=False, ensure_all_finite="allow-nan")
+        X = validate_data(
+            self, X, dtype=np.float32, reset=False, ensure_all_finite="allow-nan"
+        )
         XT = np.ascontiguousarray(X.T)
         margin = np.tile(self.base_margin_, (X.shape[0], 1))
         for stage in self.trees_[:n_trees]:
@@ -181,7 +180,7 @@ class BaseXGBoost(BaseEstimator):
 
     @property
     def feature_importances_(self) -> np.ndarray:
-        """Total gain of the splits on each feature, normalised (xgboost's "total_gain")."""
+        """Total split gain per feature, normalised (xgboost's "total_gain")."""
         check_is_fitted(self, "trees_")
         total = np.zeros(self.n_features_in_)
         for stage in self.trees_:
@@ -208,16 +207,20 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
     """
 
     def fit(self, X, y, sample_weight=None):
-        """Fit ``n_estimators`` rounds to ``X`` (NaN allowed: missing) and targets ``y``."""
+        """Fit ``n_estimators`` rounds to ``X`` (NaN: missing) and targets ``y``."""
         X, y = validate_data(
             self, X, y, dtype=np.float32, y_numeric=True, ensure_all_finite="allow-nan"
         )
         validate_params(self)
 
         def base(y, w):  # the weighted mean target, unless given
-            return [np.average(y, weights=w) if self.base_score is None else self.base_score]
+            return [
+                np.average(y, weights=w) if self.base_score is None else self.base_score
+            ]
 
-        return self._boost(X, y.astype(np.float32), squared_error_gh, base, sample_weight)
+        return self._boost(
+            X, y.astype(np.float32), squared_error_gh, base, sample_weight
+        )
 
     def predict(self, X) -> np.ndarray:
         """The margin, base score plus the trees' weights, for each row of ``X``."""
@@ -233,26 +236,38 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
 
     def fit(self, X, y, sample_weight=None):
         """Fit ``n_estimators`` rounds to ``X`` (NaN allowed) and class labels ``y``."""
-        X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite="allow-nan")
+        X, y = validate_data(
+            self, X, y, dtype=np.float32, ensure_all_finite="allow-nan"
+        )
         check_classification_targets(y)
         validate_params(self)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self.n_classes_ = len(self.classes_)
         if self.n_classes_ < 2:
-            raise ValueError(f"y has only one class ({self.classes_[0]!r}); need two or more.")
+            raise ValueError(
+                f"y has only one class ({self.classes_[0]!r}); need two or more."
+            )
         if self.n_classes_ == 2:
             p = 0.5 if self.base_score is None else self.base_score
             if not 0 < p < 1:
-                raise ValueError(f"base_score must be a probability in (0, 1), got {p!r}.")
+                raise ValueError(
+                    f"base_score must be a probability in (0, 1), got {p!r}."
+                )
             margin = [np.log(p / (1 - p))]
             return self._boost(
-                X, codes.astype(np.float32), logistic_gh, lambda y, w: margin, sample_weight
+                X,
+                codes.astype(np.float32),
+                logistic_gh,
+                lambda y, w: margin,
+                sample_weight,
             )
-        margin = np.full(self.n_classes_, 0.5 if self.base_score is None else self.base_score)
+        margin = np.full(
+            self.n_classes_, 0.5 if self.base_score is None else self.base_score
+        )
         return self._boost(X, codes, softmax_gh, lambda y, w: margin, sample_weight)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities (n_samples, n_classes): sigmoid or softmax of the margins."""
+        """Class probabilities (n_samples, n_classes): sigmoid or softmax of margins."""
         margin = self._margins(X)
         if margin.shape[1] == 1:
             p = _sigmoid(margin[:, 0])

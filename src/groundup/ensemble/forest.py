@@ -22,16 +22,15 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._validation import (
     Interval,
     check_sample_weight,
-    resolve_max_features,
     validate_params,
 )
 from ..trees import criteria
 from ..trees.cart import (
+    CLASSIFIER_CONSTRAINTS,
+    REGRESSOR_CONSTRAINTS,
     DecisionTreeClassifier,
     DecisionTreeRegressor,
-    filter_order,
-    grow_like,
-    presort,
+    PresortedGrower,
 )
 
 
@@ -54,7 +53,7 @@ class BaseForest(BaseEstimator):
     _tree_class: type = DecisionTreeClassifier
     _parameter_constraints: dict = {}
 
-    def _check_params(self, n_features: int) -> DecisionTreeClassifier:
+    def _check_params(self) -> DecisionTreeClassifier:
         validate_params(self)
         if self.oob_score and not self.bootstrap:
             raise ValueError(
@@ -67,28 +66,28 @@ class BaseForest(BaseEstimator):
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features,
         )
-        resolve_max_features(self.max_features, n_features)  # fails before any tree grows
         return template
 
     def _fit(self, X, stats_of, y, sample_weight, tree_attrs=None):
-        template = self._check_params(X.shape[1])
-        weight = check_sample_weight(sample_weight, X)
         XT = np.ascontiguousarray(X.T)
-        order = presort(XT, np.ones(X.shape[0], dtype=bool))
-        seeds = check_random_state(self.random_state).randint(2**31, size=self.n_estimators)
+        # checks the trees' parameters
+        grower = PresortedGrower(self._check_params(), XT)
+        weight = check_sample_weight(sample_weight, X)
+        seeds = check_random_state(self.random_state).randint(
+            2**31, size=self.n_estimators
+        )
 
         def one_tree(seed):
             rng = np.random.default_rng(seed)
             counts = bootstrap_counts(X.shape[0], rng) if self.bootstrap else 1
             w = weight * counts
             used = w > 0
-            tree = grow_like(
-                template, XT, stats_of(y, w), filter_order(order, used), rng, **(tree_attrs or {})
-            )
-            return tree, used
+            return grower.grow(stats_of(y, w), used, rng, **(tree_attrs or {})), used
 
         # Trees are independent (the article's third advantage): grow them in threads.
-        grown = Parallel(n_jobs=self.n_jobs, prefer="threads")(delayed(one_tree)(s) for s in seeds)
+        grown = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(one_tree)(s) for s in seeds
+        )
         self.estimators_ = [tree for tree, _ in grown]
         self.in_bag_ = np.array([used for _, used in grown])
         if self.oob_score:
@@ -114,11 +113,18 @@ class BaseForest(BaseEstimator):
         with np.errstate(invalid="ignore", divide="ignore"):
             return total / seen[:, None]
 
+    @staticmethod
+    def _tree_output(tree, XT) -> np.ndarray:
+        out = tree.leaf_output(XT)  # (n, n_classes), or (n,) for a regressor
+        return out if out.ndim == 2 else out[:, None]
+
     def _tree_outputs(self, X) -> np.ndarray:
         check_is_fitted(self, "estimators_")
         X = validate_data(self, X, dtype=np.float32, reset=False)
         XT = np.ascontiguousarray(X.T)
-        return sum(self._tree_output(tree, XT) for tree in self.estimators_) / len(self.estimators_)
+        return sum(self._tree_output(tree, XT) for tree in self.estimators_) / len(
+            self.estimators_
+        )
 
     @property
     def feature_importances_(self) -> np.ndarray:
@@ -128,7 +134,8 @@ class BaseForest(BaseEstimator):
 
 
 class RandomForestClassifier(ClassifierMixin, BaseForest):
-    """Random forest classifier: bagging, per-node feature draws, averaged probabilities.
+    """Random forest classifier: bagging, per-node feature draws, averaged
+    probabilities.
 
     Parameters
     ----------
@@ -155,7 +162,7 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
 
     _tree_class = DecisionTreeClassifier
     _parameter_constraints = {
-        **DecisionTreeClassifier._parameter_constraints,
+        **CLASSIFIER_CONSTRAINTS,
         **FOREST_CONSTRAINTS,
     }
 
@@ -185,7 +192,7 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
-        """Grow ``n_estimators`` trees on bootstrap samples of ``X`` and labels ``y``."""
+        """Grow ``n_estimators`` trees on bootstrap samples of ``X``, labels ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -201,11 +208,6 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
 
     def _n_outputs_per_tree(self) -> int:
         return self.n_classes_
-
-    @staticmethod
-    def _tree_output(tree, XT) -> np.ndarray:
-        value = tree.tree_.value[tree.tree_.apply(XT)]
-        return value / value.sum(axis=1, keepdims=True)
 
     def _compute_oob(self, XT, codes) -> None:
         self.oob_decision_function_ = self._oob_average(XT)
@@ -233,7 +235,7 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
 
     _tree_class = DecisionTreeRegressor
     _parameter_constraints = {
-        **DecisionTreeRegressor._parameter_constraints,
+        **REGRESSOR_CONSTRAINTS,
         **FOREST_CONSTRAINTS,
     }
 
@@ -263,17 +265,14 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
-        """Grow ``n_estimators`` trees on bootstrap samples of ``X`` and targets ``y``."""
+        """Grow ``n_estimators`` trees on bootstrap samples of ``X``, targets ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
-        return self._fit(X, criteria.regression_stats, y.astype(np.float64), sample_weight)
+        return self._fit(
+            X, criteria.regression_stats, y.astype(np.float64), sample_weight
+        )
 
     def _n_outputs_per_tree(self) -> int:
         return 1
-
-    @staticmethod
-    def _tree_output(tree, XT) -> np.ndarray:
-        value = tree.tree_.value[tree.tree_.apply(XT)]
-        return (value[:, 1] / value[:, 0])[:, None]
 
     def _compute_oob(self, XT, y) -> None:
         self.oob_prediction_ = self._oob_average(XT)[:, 0]

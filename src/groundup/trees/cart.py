@@ -22,7 +22,7 @@ from .._validation import (
     validate_params,
 )
 from . import criteria
-from .grow import grow_tree
+from .grow import CartSettings, grow_tree
 
 TREE_CONSTRAINTS = {  # shared by the trees and by the forests that grow them
     "max_depth": [Interval(int, 1), None],
@@ -31,6 +31,11 @@ TREE_CONSTRAINTS = {  # shared by the trees and by the forests that grow them
     "max_features": MAX_FEATURES,
     "random_state": ["random_state"],
 }
+CLASSIFIER_CONSTRAINTS = {
+    "criterion": [set(criteria.CLASSIFICATION)],
+    **TREE_CONSTRAINTS,
+}
+REGRESSOR_CONSTRAINTS = {"criterion": [set(criteria.REGRESSION)], **TREE_CONSTRAINTS}
 
 
 class BaseDecisionTree(BaseEstimator):
@@ -38,30 +43,25 @@ class BaseDecisionTree(BaseEstimator):
 
     _parameter_constraints: dict = {}
 
-    def _check_params(self, n_features: int) -> int:
+    def settings(self, n_features: int) -> CartSettings:
+        """The validated parameters, ``max_features`` resolved for ``n_features``."""
         validate_params(self)
-        return resolve_max_features(self.max_features, n_features)
-
-    def _grow(self, XT, stats, order, rng) -> None:
-        """Grow ``self.tree_`` on presorted data; the forests call this directly."""
-        self.tree_ = grow_tree(
-            XT,
-            stats,
-            order,
+        return CartSettings(
             criterion=self.criterion,
             max_depth=self.max_depth,
             min_samples_split=self.min_samples_split,
             min_samples_leaf=self.min_samples_leaf,
-            max_features=self.max_features_,
-            rng=rng,
+            max_features=resolve_max_features(self.max_features, n_features),
         )
 
     def _fit(self, X, stats_of, y, sample_weight):
-        self.max_features_ = self._check_params(X.shape[1])
+        # checks the parameters
+        grower = PresortedGrower(self, np.ascontiguousarray(X.T))
         weight = check_sample_weight(sample_weight, X)
-        XT = np.ascontiguousarray(X.T)
-        order = presort(XT, weight > 0)
-        self._grow(XT, stats_of(y, weight), order, generator(self.random_state))
+        grown = grower.grow(
+            stats_of(y, weight), weight > 0, generator(self.random_state)
+        )
+        self.tree_, self.max_features_ = grown.tree_, grown.max_features_
         return self
 
     def apply(self, X) -> np.ndarray:
@@ -93,20 +93,35 @@ class BaseDecisionTree(BaseEstimator):
         return gain / total if total > 0 else gain
 
 
-def grow_like(template: BaseDecisionTree, XT, stats, order, rng, **fitted) -> BaseDecisionTree:
-    """A fitted copy of ``template`` grown on presorted data.
+class PresortedGrower:
+    """Grows fitted copies of one tree on data sorted once: the ensembles' seam.
 
-    The ensembles call this instead of ``fit``: they sort the data once and
-    grow every tree on it, with their own weights in ``stats``. ``fitted``
-    sets attributes such as ``classes_`` so that each tree also predicts alone.
+    A forest, AdaBoost and gradient boosting grow many trees on the same rows,
+    each with its own weights. They sort the features once, here, have the
+    template's parameters checked once, and call :meth:`grow` per tree.
     """
-    tree = clone(template)
-    tree.max_features_ = tree._check_params(XT.shape[0])
-    tree.n_features_in_ = XT.shape[0]
-    for name, value in fitted.items():
-        setattr(tree, name, value)
-    tree._grow(XT, stats, order, rng)
-    return tree
+
+    def __init__(self, template: BaseDecisionTree, XT: np.ndarray):
+        self.template, self.XT = template, XT  # XT: (n_features, n_samples) float32
+        self.settings = template.settings(XT.shape[0])
+        self.order = presort(XT, np.ones(XT.shape[1], dtype=bool))
+
+    def grow(self, stats, used, rng, **fitted) -> BaseDecisionTree:
+        """A fitted copy of the template grown on the ``used`` rows with ``stats``.
+
+        ``fitted`` sets attributes such as ``classes_`` so that the tree also
+        predicts on its own.
+        """
+        tree = clone(self.template)
+        tree.n_features_in_, tree.max_features_ = (
+            self.XT.shape[0],
+            self.settings.max_features,
+        )
+        for name, value in fitted.items():
+            setattr(tree, name, value)
+        order = filter_order(self.order, used)
+        tree.tree_ = grow_tree(self.XT, stats, order, self.settings, rng)
+        return tree
 
 
 def presort(XT: np.ndarray, used: np.ndarray) -> np.ndarray:
@@ -140,7 +155,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     random_state : int, RandomState or None
     """
 
-    _parameter_constraints = {"criterion": [set(criteria.CLASSIFICATION)], **TREE_CONSTRAINTS}
+    _parameter_constraints = CLASSIFIER_CONSTRAINTS
 
     def __init__(
         self,
@@ -169,11 +184,18 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
             X, lambda c, w: criteria.class_stats(c, w, n_classes), codes, sample_weight
         )
 
+    def leaf_output(self, XT: np.ndarray) -> np.ndarray:
+        """Class fractions (by weight) of the leaf each column of ``XT`` reaches.
+
+        ``XT`` is (n_features, n_samples) float32, already checked: the
+        ensembles' fast path, which transposes the data once for all trees.
+        """
+        value = self.tree_.value[self.tree_.apply(XT)]
+        return value / value.sum(axis=1, keepdims=True)
+
     def predict_proba(self, X) -> np.ndarray:
         """Class fractions (by weight) of the leaf each sample reaches."""
-        leaves = self.apply(X)  # validates X and checks fitting first
-        value = self.tree_.value[leaves]
-        return value / value.sum(axis=1, keepdims=True)
+        return self.leaf_output(self._transposed(X))  # checks fitting and X first
 
     def predict(self, X) -> np.ndarray:
         """The majority class (by weight) of the leaf each row reaches."""
@@ -188,7 +210,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     ``criterion="squared_error"`` the only criterion.
     """
 
-    _parameter_constraints = {"criterion": [set(criteria.REGRESSION)], **TREE_CONSTRAINTS}
+    _parameter_constraints = REGRESSOR_CONSTRAINTS
 
     def __init__(
         self,
@@ -209,10 +231,18 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on ``X`` (n_samples, n_features) and targets ``y``."""
         X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
-        return self._fit(X, criteria.regression_stats, y.astype(np.float64), sample_weight)
+        return self._fit(
+            X, criteria.regression_stats, y.astype(np.float64), sample_weight
+        )
+
+    def leaf_output(self, XT: np.ndarray) -> np.ndarray:
+        """Weighted mean target of the leaf each column of ``XT`` reaches.
+
+        ``XT`` is (n_features, n_samples) float32, already checked (see the
+        classifier's ``leaf_output``).
+        """
+        return self.tree_.leaf_value()[self.tree_.apply(XT)]
 
     def predict(self, X) -> np.ndarray:
         """Weighted mean target of the leaf each sample reaches."""
-        leaves = self.apply(X)  # validates X and checks fitting first
-        value = self.tree_.value[leaves]
-        return value[:, 1] / value[:, 0]
+        return self.leaf_output(self._transposed(X))  # checks fitting and X first

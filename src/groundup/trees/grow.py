@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import criteria
+from .segments import Level, NodeLog, Segments, gather, partition, route
 
 # Two feature values closer than this are treated as equal (scikit-learn's
 # FEATURE_THRESHOLD); a node whose impurity is below EPS is pure.
@@ -33,7 +34,7 @@ EPS = np.finfo(np.float64).eps
 
 @dataclass
 class Tree:
-    """A fitted tree as flat arrays; node 0 is the root, ``feature < 0`` marks a leaf."""
+    """A fitted tree as flat arrays: node 0 the root, ``feature < 0`` a leaf."""
 
     feature: np.ndarray
     threshold: np.ndarray
@@ -61,22 +62,20 @@ class Tree:
         return int((self.feature < 0).sum())
 
     def apply(self, XT: np.ndarray) -> np.ndarray:
-        """Leaf index of every column of ``XT`` (features x samples), all rows at once."""
-        node = np.zeros(XT.shape[1], dtype=np.intp)
-        live = np.flatnonzero(self.feature[node] >= 0)
-        while live.size:
-            at = node[live]
-            go_left = XT[self.feature[at], live] <= self.threshold[at]
-            node[live] = np.where(go_left, self.left[at], self.right[at])
-            live = live[self.feature[node[live]] >= 0]
-        return node
+        """Leaf index of every column of ``XT`` (features x samples), all at once."""
+
+        def goes_left(node, sample):
+            return XT[self.feature[node], sample] <= self.threshold[node]
+
+        return route(self.feature, self.left, self.right, goes_left, XT.shape[1])
 
     def leaf_value(self) -> np.ndarray:
         """A regression tree's prediction at every node: the weighted mean target."""
         return self.value[:, 1] / self.value[:, 0]
 
     def set_leaf_values(self, leaves: np.ndarray, values: np.ndarray) -> None:
-        """Make ``leaves`` of a regression tree predict ``values``, keeping their weights.
+        """Make ``leaves`` of a regression tree predict ``values``, keeping their
+        weights.
 
         Gradient boosting (chapter 3) replaces the mean gradient in each leaf
         by the loss's own line search.
@@ -97,28 +96,86 @@ class Tree:
         return np.bincount(self.feature[split], weights=gain, minlength=n_features)
 
 
+@dataclass(frozen=True)
+class CartSettings:
+    """What a CART tree may grow: the stopping rules and the per-node feature draw."""
+
+    criterion: str
+    max_depth: int | None = None
+    min_samples_split: int = 2
+    min_samples_leaf: int = 1
+    max_features: int = 1  # how many features each node draws (1..n_features)
+
+
 @dataclass
-class _Level:
-    """The live nodes of one depth: their ids, segments and statistics."""
+class Split:
+    """The best split of every node of a level (``n_left == -1``: none found)."""
 
-    ids: np.ndarray
-    start: np.ndarray
-    size: np.ndarray
-    stats: np.ndarray
+    n_left: np.ndarray  # (k,) rows sent left
+    feature: np.ndarray  # (k,)
+    threshold: np.ndarray  # (k,) x <= threshold goes left
+    left_stats: np.ndarray  # (C, k) statistics of the left child
+
+    def select(self, keep: np.ndarray) -> Split:
+        """The splits of the nodes in ``keep`` only."""
+        return Split(
+            self.n_left[keep],
+            self.feature[keep],
+            self.threshold[keep],
+            self.left_stats[:, keep],
+        )
 
 
-def _drop(order: np.ndarray, level: _Level, keep: np.ndarray) -> tuple[np.ndarray, _Level]:
-    """Remove the segments of nodes that stop growing, so later levels never touch them."""
-    if keep.all():
-        return order, level
-    order = order[:, np.repeat(keep, level.size)]
-    size = level.size[keep]
-    start = np.concatenate([[0], np.cumsum(size)[:-1]])
-    return order, _Level(level.ids[keep], start, size, level.stats[:, keep])
+def grow_tree(
+    XT, stats, order, settings: CartSettings, rng: np.random.Generator
+) -> Tree:
+    """Grow one CART tree breadth-first, a whole depth per step.
+
+    Parameters
+    ----------
+    XT : (n_features, n_samples) float32 array, the features transposed.
+    stats : (C, n_samples) per-sample statistics (see ``criteria``).
+    order : (n_features, m) int array: the training rows (rows of ``XT``'s
+        columns), each row of ``order`` sorted by its feature. Rows absent
+        from ``order`` (out-of-bag, zero weight) take no part.
+    settings : the stopping rules and ``max_features``.
+    rng : draws the features each node tries.
+    """
+    level, log, depth = Level.root(order, stats), NodeLog(), 0
+    while level.ids.size:
+        depths = np.full(level.ids.shape, depth)
+        log.record(level.ids, value=level.stats.T, n_samples=level.size, depth=depths)
+        order, level = level.keep(order, can_split(level, depth, settings))
+        if not level.ids.size:
+            break
+        tried = draw_features(XT, order, level, settings.max_features, rng)
+        split = best_splits(XT, stats, order, level, tried, settings)
+        order, level = level.keep(order, split.n_left > 0)
+        split = split.select(split.n_left > 0)
+        if not level.ids.size:
+            break
+        if settings.max_depth is None or depth + 1 < settings.max_depth:
+            order = partition(order, level, goes_right(XT, order, level, split))
+        left = log.split(level.ids, feature=split.feature, threshold=split.threshold)
+        level = level.children(left, split.n_left, split.left_stats)
+        depth += 1
+    return _assemble(log, settings.criterion)
 
 
-def _draw_features(XT, order, level, max_features, rng) -> np.ndarray:
-    """Features each node tries, in the order it tries them: shape ``(max_features, J)``.
+def can_split(level: Level, depth: int, settings: CartSettings) -> np.ndarray:
+    """Nodes that may still split: below the depth limit, big enough, not pure."""
+    impure = criteria.impurity(level.stats, settings.criterion) > EPS
+    return (
+        (settings.max_depth is None or depth < settings.max_depth)
+        & (level.size >= settings.min_samples_split)
+        & (level.size >= 2 * settings.min_samples_leaf)
+        & impure
+    )
+
+
+def draw_features(XT, order, level: Level, max_features: int, rng) -> np.ndarray:
+    """Features each node tries, in the order it tries them: shape ``(max_features,
+    k)``.
 
     As in scikit-learn's splitter, each node visits the features in a random
     order and stops after ``max_features`` of them. A feature that is
@@ -130,212 +187,102 @@ def _draw_features(XT, order, level, max_features, rng) -> np.ndarray:
     """
     n_features, n_nodes = XT.shape[0], level.ids.shape[0]
     if max_features >= n_features:
-        return np.broadcast_to(np.arange(n_features)[:, None], (n_features, n_nodes))
+        every = np.arange(n_features)[:, None]
+        return np.broadcast_to(every, (n_features, n_nodes))
     end = level.start + level.size - 1
     lo = np.take_along_axis(XT, order[:, level.start], axis=1)
     hi = np.take_along_axis(XT, order[:, end], axis=1)
-    constant = hi <= lo + FEATURE_THRESHOLD
-    visit = np.argsort(rng.random((n_features, n_nodes)), axis=0)  # one random order per node
+    constant = hi <= lo + FEATURE_THRESHOLD  # (n_features, k)
+    # a random order per node
+    visit = np.argsort(rng.random((n_features, n_nodes)), axis=0)
     tried = visit[:max_features].copy()
-    visited_constant = np.take_along_axis(constant, visit, axis=0)
-    stuck = visited_constant[:max_features].all(axis=0) & ~constant.all(axis=0)
-    if stuck.any():  # every visited feature is constant: visit on to the first that varies
+    seen_constant = np.take_along_axis(constant, visit, axis=0)
+    stuck = seen_constant[:max_features].all(axis=0) & ~constant.all(axis=0)
+    if (
+        stuck.any()
+    ):  # every visited feature is constant: visit on to the first that varies
         cols = np.flatnonzero(stuck)
-        tried[0, cols] = visit[np.argmax(~visited_constant[:, cols], axis=0), cols]
+        tried[0, cols] = visit[np.argmax(~seen_constant[:, cols], axis=0), cols]
     return tried
 
 
-def _best_splits(XT, stats, order, level, tried, criterion, min_samples_leaf):
-    """Score every threshold of every tried (feature, node) pair; best per node.
+def best_splits(XT, stats, order, level, tried, settings: CartSettings) -> Split:
+    """Score every threshold of every tried (feature, node) pair; the best per node."""
+    use = np.zeros((XT.shape[0], level.ids.shape[0]), dtype=bool)
+    use[tried, np.arange(level.ids.shape[0])] = True
+    seg = gather(XT, order, level, *np.nonzero(use))  # pairs feature-major, then node
+    # Left-child statistics by a cumulative sum per pair, for the columns the
+    # score needs; the right child is the parent minus the left.
+    cols = criteria.split_columns(settings.criterion, stats.shape[0])
+    left = seg.cumsum(stats[cols][:, seg.rows])
+    right = seg.repeat(level.stats[cols][:, seg.node]) - left
+    score = criteria.proxy(left, right, settings.criterion)
+    score[invalid_thresholds(seg, settings.min_samples_leaf)] = -np.inf
+    pair_best, pair_pos = seg.first_max(score)  # ties: the lowest threshold
+    best, found = best_pair(seg, pair_best, tried)
+    return split_at(seg, stats, pair_pos[best], best, found)
 
-    Returns, per node: the size of the best left child (-1 where the node has
-    no valid split), the feature, the threshold and the left child's
-    statistics.
-    """
-    n_features, m = order.shape
-    n_nodes, k = level.ids.shape[0], tried.shape[0]
-    use = np.zeros((n_features, n_nodes), dtype=bool)
-    use[tried, np.arange(n_nodes)] = True
-    pair_f, pair_j = np.nonzero(use)  # pairs, feature-major then node
-    pair_len = level.size[pair_j]
-    pair_start = np.concatenate([[0], np.cumsum(pair_len)[:-1]])
-    # Flat positions in ``order`` of every pair's segment, laid end to end.
-    offset = np.repeat(pair_f * m + level.start[pair_j] - pair_start, pair_len)
-    flat = np.arange(offset.shape[0]) + offset
-    rows = order.ravel()[flat]
-    x = XT.ravel()[np.repeat(pair_f * XT.shape[1], pair_len) + rows]
 
-    # Left-child statistics by a segmented cumulative sum (one per pair), for
-    # the columns the score needs; the right child is the parent minus the left.
-    cols = criteria.split_columns(criterion, stats.shape[0])
-    csum = np.cumsum(stats[cols][:, rows], axis=1)
-    base = np.zeros((csum.shape[0], pair_len.shape[0]))
-    base[:, 1:] = csum[:, pair_start[1:] - 1]
-    left = csum - np.repeat(base, pair_len, axis=1)
-    right = np.repeat(level.stats[cols][:, pair_j], pair_len, axis=1) - left
-    score = criteria.proxy(left, right, criterion)
-
-    # A threshold lies between two distinct values, never after a pair's last row.
-    x_next = np.append(x[1:], -np.inf)
-    x_next[pair_start[1:] - 1] = -np.inf
-    invalid = x_next <= x + FEATURE_THRESHOLD
+def invalid_thresholds(seg: Segments, min_samples_leaf: int) -> np.ndarray:
+    """Positions that are no threshold: next value equal, pair ends, small child."""
+    x_next = np.append(seg.x[1:], -np.inf)
+    x_next[seg.start[1:] - 1] = -np.inf  # nothing follows a pair's last row
+    invalid = x_next <= seg.x + FEATURE_THRESHOLD
     if min_samples_leaf > 1:
-        n_left = np.arange(x.shape[0]) - np.repeat(pair_start, pair_len) + 1
-        invalid |= (n_left < min_samples_leaf) | (
-            np.repeat(pair_len, pair_len) - n_left < min_samples_leaf
-        )
-    score[invalid] = -np.inf
+        n_left = seg.position() + 1
+        n_right = seg.repeat(seg.length) - n_left
+        invalid |= (n_left < min_samples_leaf) | (n_right < min_samples_leaf)
+    return invalid
 
-    # Best position per pair: the first (lowest threshold) among equal scores.
-    pair_best = np.maximum.reduceat(score, pair_start)
-    hit = np.flatnonzero(score == np.repeat(pair_best, pair_len))
-    pair_of_hit = np.searchsorted(pair_start, hit, side="right") - 1
-    pair_pos = hit[np.r_[True, pair_of_hit[1:] != pair_of_hit[:-1]]]
 
-    # Best pair per node; among equal scores, the feature tried first wins.
-    rank = np.empty((n_features, n_nodes), dtype=np.intp)
-    rank[tried, np.arange(n_nodes)] = np.arange(k)[:, None]
-    slot = rank[pair_f, pair_j]
-    table = np.full((n_nodes, k), -np.inf)
-    table[pair_j, slot] = pair_best
-    pair_id = np.zeros((n_nodes, k), dtype=np.intp)
-    pair_id[pair_j, slot] = np.arange(pair_f.shape[0])
+def best_pair(seg: Segments, pair_best, tried):
+    """The best pair of every node (ties: the feature tried first); whether found."""
+    n_tried, n_nodes = tried.shape
+    rank = np.empty((seg.feature.max(initial=0) + 1, n_nodes), dtype=np.intp)
+    rank[tried, np.arange(n_nodes)] = np.arange(n_tried)[:, None]
+    slot = rank[seg.feature, seg.node]
+    table = np.full((n_nodes, n_tried), -np.inf)  # (node, try) -> the pair's best score
+    table[seg.node, slot] = pair_best
+    pair_id = np.zeros((n_nodes, n_tried), dtype=np.intp)
+    pair_id[seg.node, slot] = np.arange(seg.feature.shape[0])
     best = pair_id[np.arange(n_nodes), table.argmax(axis=1)]
-    found = np.isfinite(table.max(axis=1))
+    return best, np.isfinite(table.max(axis=1))
 
-    at = pair_pos[best]
-    lo, hi = x[at].astype(np.float64), x[at + 1].astype(np.float64)
-    threshold = lo / 2.0 + hi / 2.0
+
+def split_at(seg: Segments, stats, at, pair, found) -> Split:
+    """The split after position ``at`` of each ``pair``: threshold, left child."""
+    lo, hi = seg.x[at].astype(np.float64), seg.x[at + 1].astype(np.float64)
+    threshold = lo / 2.0 + hi / 2.0  # the midpoint, or lo if it rounds up to hi
     threshold = np.where((threshold == hi) | ~np.isfinite(threshold), lo, threshold)
-    n_left = at - pair_start[best] + 1
+    n_left = at - seg.start[pair] + 1
     # All statistics of each chosen left child: a sum over its rows.
     left_start = np.concatenate([[0], np.cumsum(n_left)[:-1]])
-    left_rows = rows[np.arange(n_left.sum()) + np.repeat(pair_start[best] - left_start, n_left)]
+    offset = np.repeat(seg.start[pair] - left_start, n_left)
+    left_rows = seg.rows[np.arange(n_left.sum()) + offset]
     left_stats = np.add.reduceat(stats[:, left_rows], left_start, axis=1)
-    return np.where(found, n_left, -1), pair_f[best], threshold, left_stats
+    return Split(np.where(found, n_left, -1), seg.feature[pair], threshold, left_stats)
 
 
-def _partition(XT, order, level, feature, threshold) -> np.ndarray:
-    """Stable partition of every segment: left rows first, each part still sorted.
-
-    The sort key is ``2 * node + goes_right``; numpy's stable sort of 16-bit
-    keys is a radix sort, linear in the number of rows.
-    """
-    node_of_pos = np.repeat(np.arange(level.ids.shape[0]), level.size)
-    first_row = order[0]
-    goes_right = np.zeros(XT.shape[1], dtype=bool)
-    goes_right[first_row] = XT[feature[node_of_pos], first_row] > threshold[node_of_pos]
-    key_type = np.uint16 if 2 * level.ids.shape[0] <= np.iinfo(np.uint16).max else np.int64
-    key = (2 * node_of_pos).astype(key_type) + goes_right[order]
-    perm = np.argsort(key, axis=1, kind="stable")
-    perm += np.arange(0, order.size, order.shape[1])[:, None]  # row offsets: one flat gather
-    return order.ravel()[perm]
+def goes_right(XT, order, level: Level, split: Split) -> np.ndarray:
+    """Samples of the split nodes that go right (``x > threshold``), one flag each."""
+    node = level.node_of_position()
+    rows = order[0]
+    flags = np.zeros(XT.shape[1], dtype=bool)
+    flags[rows] = XT[split.feature[node], rows] > split.threshold[node]
+    return flags
 
 
-def grow_tree(
-    XT: np.ndarray,
-    stats: np.ndarray,
-    order: np.ndarray,
-    *,
-    criterion: str,
-    max_depth: int | None,
-    min_samples_split: int,
-    min_samples_leaf: int,
-    max_features: int,
-    rng: np.random.Generator,
-) -> Tree:
-    """Grow one CART tree breadth-first.
-
-    Parameters
-    ----------
-    XT : (n_features, n_samples) float32 array, the features transposed.
-    stats : (C, n_samples) per-sample statistics (see ``criteria``).
-    order : (n_features, m) int array: the training rows (rows of ``XT``'s
-        columns), each row of ``order`` sorted by its feature. Rows absent
-        from ``order`` (out-of-bag, zero weight) take no part.
-    max_features : how many features each node draws (1..n_features).
-    """
-    depth_limit = np.inf if max_depth is None else max_depth
-    root_stats = stats[:, order[0]].sum(axis=1, keepdims=True)
-    level = _Level(np.array([0]), np.array([0]), np.array([order.shape[1]]), root_stats)
-    nodes = {key: [] for key in ("ids", "feature", "threshold", "left", "right")}
-    done = {key: [] for key in ("ids", "stats", "n_samples", "depth")}
-    n_nodes, depth = 1, 0
-    while level.ids.size:
-        done["ids"].append(level.ids)
-        done["stats"].append(level.stats)
-        done["n_samples"].append(level.size)
-        done["depth"].append(np.full(level.ids.shape, depth))
-        imp = criteria.impurity(level.stats, criterion)
-        grow = (
-            (depth < depth_limit)
-            & (level.size >= min_samples_split)
-            & (level.size >= 2 * min_samples_leaf)
-            & (imp > EPS)
-        )
-        order, level = _drop(order, level, grow)
-        if not level.ids.size:
-            break
-        tried = _draw_features(XT, order, level, max_features, rng)
-        split_pos, feature, threshold, left_stats = _best_splits(
-            XT, stats, order, level, tried, criterion, min_samples_leaf
-        )
-        found = split_pos > 0
-        order, level = _drop(order, level, found)
-        feature, threshold, split_pos = feature[found], threshold[found], split_pos[found]
-        left_stats = left_stats[:, found]
-        if not level.ids.size:
-            break
-        if depth + 1 < depth_limit:  # children at the depth limit are leaves: no need
-            order = _partition(XT, order, level, feature, threshold)
-
-        n_split = level.ids.shape[0]
-        left_ids = n_nodes + 2 * np.arange(n_split)
-        n_nodes += 2 * n_split
-        for key, val in zip(
-            nodes, (level.ids, feature, threshold, left_ids, left_ids + 1), strict=True
-        ):
-            nodes[key].append(val)
-        # Children, interleaved left/right as their segments now lie.
-        size = np.column_stack([split_pos, level.size - split_pos]).ravel()
-        child_stats = np.stack([left_stats, level.stats - left_stats], axis=2)
-        level = _Level(
-            np.column_stack([left_ids, left_ids + 1]).ravel(),
-            np.column_stack([level.start, level.start + split_pos]).ravel(),
-            size,
-            child_stats.reshape(child_stats.shape[0], -1),
-        )
-        depth += 1
-    return _assemble(n_nodes, nodes, done, criterion)
-
-
-def _assemble(n_nodes, nodes, done, criterion) -> Tree:
-    """Scatter the per-level records into flat node arrays indexed by node id."""
-    ids = np.concatenate(done["ids"])
-    value = np.empty((n_nodes, done["stats"][0].shape[0]))
-    value[ids] = np.concatenate(done["stats"], axis=1).T
-    n_samples = np.empty(n_nodes, dtype=np.intp)
-    n_samples[ids] = np.concatenate(done["n_samples"])
-    depth = np.empty(n_nodes, dtype=np.intp)
-    depth[ids] = np.concatenate(done["depth"])
-    feature = np.full(n_nodes, -1, dtype=np.intp)
-    threshold = np.full(n_nodes, -2.0)
-    left = np.full(n_nodes, -1, dtype=np.intp)
-    right = np.full(n_nodes, -1, dtype=np.intp)
-    if nodes["ids"]:
-        split = np.concatenate(nodes["ids"])
-        feature[split] = np.concatenate(nodes["feature"])
-        threshold[split] = np.concatenate(nodes["threshold"])
-        left[split] = np.concatenate(nodes["left"])
-        right[split] = np.concatenate(nodes["right"])
+def _assemble(log: NodeLog, criterion: str) -> Tree:
+    """The recorded nodes as a :class:`Tree` of flat arrays."""
+    value = log.array("value", 0.0, np.float64)
     return Tree(
-        feature=feature,
-        threshold=threshold,
-        left=left,
-        right=right,
+        feature=log.array("feature", -1, np.intp),
+        threshold=log.array("threshold", -2.0, np.float64),
+        left=log.array("left", -1, np.intp),
+        right=log.array("right", -1, np.intp),
         value=value,
         impurity=criteria.impurity(value.T, criterion),
-        n_samples=n_samples,
+        n_samples=log.array("n_samples", 0, np.intp),
         weight=criteria.weight(value.T, criterion),
-        depth=depth,
+        depth=log.array("depth", 0, np.intp),
     )
