@@ -21,7 +21,15 @@ from .threads import TIMEOUT
 from .threads import table as threads_table
 
 # One module per chapter topic, in book order; each has run() -> list[Row].
-MODULES = ["forest", "adaboost", "gbdt", "xgboost", "checkpoint", "word2vec", "transformer"]
+MODULES = [
+    "forest",
+    "adaboost",
+    "gbdt",
+    "xgboost",
+    "checkpoint",
+    "word2vec",
+    "transformer",
+]
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 PAGE = HERE.parent / "book" / "benchmarks.md"
@@ -59,7 +67,8 @@ def table(rows: list[Row]) -> str:
         lines.append(
             f"| {r.topic} | {r.task} | {r.peer} | {r.ours_s:.3f} | {r.peer_s:.3f} "
             f"| {r.ratio:.2f} | {r.metric} {r.ours_quality:.4f} "
-            f"| {r.metric} {r.peer_quality:.4f} | {r.target} | {'yes' if r.met else 'no'} |"
+            f"| {r.metric} {r.peer_quality:.4f} | {r.target} | "
+            f"{'yes' if r.met else 'no'} |"
         )
     return "\n".join(lines)
 
@@ -99,7 +108,9 @@ def threads_section() -> str:
     if not path.exists():
         return ""
     record = json.loads(path.read_text())
-    intro = THREADS.format(when=record["measured"], machine=record["machine"], timeout=TIMEOUT)
+    intro = THREADS.format(
+        when=record["measured"], machine=record["machine"], timeout=TIMEOUT
+    )
     return intro + threads_table(record) + "\n"
 
 
@@ -128,14 +139,18 @@ def write_page() -> None:
 def main(names: list[str]) -> None:
     unknown = set(names) - set(MODULES)
     if unknown:
-        raise SystemExit(f"unknown benchmark(s) {sorted(unknown)}; choose from {MODULES}")
+        raise SystemExit(
+            f"unknown benchmark(s) {sorted(unknown)}; choose from {MODULES}"
+        )
     if len(names) == 1:
         run_module(names[0])
     else:
         # A fresh process per module: one module's allocations (numpy's large
         # temporaries move glibc's mmap threshold) must not speed up the next.
         for name in names or MODULES:
-            subprocess.run([sys.executable, "-m", "benchmarks", name, "--no-page"], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "benchmarks", name, "--no-page"], check=True
+            )
     write_page()
 
 

@@ -1,4 +1,5 @@
-"""Gradient checkpointing: sqrt(n) segments against store-all and against torch (chapter 8).
+"""Gradient checkpointing: sqrt(n) segments against store-all and against torch (chapter
+8).
 
 Task (issue "Chapter 8"): a chain of n = 64 blocks Linear(256, 256) + ReLU on
 a batch of 256 rows, forward plus backward, one thread. ``checkpoint_sequential``
@@ -20,7 +21,11 @@ import torch
 from torch import nn
 from torch.utils import checkpoint as torch_checkpoint
 
-from groundup.nn.checkpoint import SavedTensorMeter, checkpoint_sequential, plain_backward
+from groundup.nn.checkpoint import (
+    SavedTensorMeter,
+    checkpoint_sequential,
+    plain_backward,
+)
 
 from .common import Row, interleaved, median
 
@@ -31,7 +36,9 @@ MiB = 2**20
 
 def chain(n: int) -> nn.ModuleList:
     torch.manual_seed(0)
-    return nn.ModuleList([nn.Sequential(nn.Linear(WIDTH, WIDTH), nn.ReLU()) for _ in range(n)])
+    return nn.ModuleList(
+        [nn.Sequential(nn.Linear(WIDTH, WIDTH), nn.ReLU()) for _ in range(n)]
+    )
 
 
 def loss_fn(y: torch.Tensor) -> torch.Tensor:

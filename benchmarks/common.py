@@ -31,7 +31,9 @@ class Row:
         return self.ours_s / self.peer_s
 
 
-def interleaved(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+def interleaved(
+    runs: dict[str, Callable[[], object]], repeats: int
+) -> dict[str, list[float]]:
     """Time each callable ``repeats`` times, alternating between them.
 
     The book's one timing loop (:func:`groundup.utils.interleaved`), with
@@ -51,4 +53,5 @@ def fit_medians(models: dict, X, y, repeats: int) -> dict[str, float]:
 
 
 def machine() -> str:
-    return f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, Python {platform.python_version()}"

@@ -19,12 +19,21 @@ REPEATS = 3
 
 
 def run(repeats: int = REPEATS) -> list[Row]:
-    X, y = make_classification(n_samples=60000, n_features=20, n_informative=10, random_state=0)
+    X, y = make_classification(
+        n_samples=60000, n_features=20, n_informative=10, random_state=0
+    )
     X_tr, y_tr, X_te, y_te = X[:50000], y[:50000], X[50000:], y[50000:]
-    params = {"n_estimators": 100, "max_features": "sqrt", "n_jobs": 1, "random_state": 0}
+    params = {
+        "n_estimators": 100,
+        "max_features": "sqrt",
+        "n_jobs": 1,
+        "random_state": 0,
+    }
     models = {"ours": RandomForestClassifier(**params), "peer": SkForest(**params)}
     fit = fit_medians(models, X_tr, y_tr, repeats)
-    pred = interleaved({k: (lambda m=m: m.predict(X_te)) for k, m in models.items()}, repeats)
+    pred = interleaved(
+        {k: (lambda m=m: m.predict(X_te)) for k, m in models.items()}, repeats
+    )
     acc = {k: m.score(X_te, y_te) for k, m in models.items()}
     fit_ratio = fit["ours"] / fit["peer"]
     task = "make_classification 50k x 20, 100 trees, sqrt features"

@@ -1,4 +1,5 @@
-"""Gradient boosting: groundup against scikit-learn's GradientBoostingClassifier (chapter 3).
+"""Gradient boosting: groundup against scikit-learn's GradientBoostingClassifier
+(chapter 3).
 
 Task (issue "Chapter 3"): make_classification(n_samples=60000, n_features=20,
 n_informative=10, random_state=0), the last 10,000 rows held out; 100 rounds
@@ -19,10 +20,20 @@ REPEATS = 2
 
 
 def run(repeats: int = REPEATS) -> list[Row]:
-    X, y = make_classification(n_samples=60000, n_features=20, n_informative=10, random_state=0)
+    X, y = make_classification(
+        n_samples=60000, n_features=20, n_informative=10, random_state=0
+    )
     X_tr, y_tr, X_te, y_te = X[:50000], y[:50000], X[50000:], y[50000:]
-    params = {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.1, "random_state": 0}
-    models = {"ours": GradientBoostingClassifier(**params), "peer": SkBoosting(**params)}
+    params = {
+        "n_estimators": 100,
+        "max_depth": 3,
+        "learning_rate": 0.1,
+        "random_state": 0,
+    }
+    models = {
+        "ours": GradientBoostingClassifier(**params),
+        "peer": SkBoosting(**params),
+    }
     fit = fit_medians(models, X_tr, y_tr, repeats)
     acc = {k: m.score(X_te, y_te) for k, m in models.items()}
     ratio = fit["ours"] / fit["peer"]

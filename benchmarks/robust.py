@@ -6,7 +6,8 @@ student's laptop with a browser or a second notebook running). It prints
 each chapter's time, names every chapter over its budget (60 s), and fails
 if a chapter fails. Being over budget is reported, not failed: like every
 speed goal of the book it is a measurement, and a check that reads a clock
-would make CI depend on the machine's minute. The same driver measured the thread policy of
+would make CI depend on the machine's minute. The same driver measured the thread
+policy of
 ``groundup.utils.set_threads`` (``--env GROUNDUP_THREADS=0`` restores
 torch's default of one thread per core)::
 
@@ -41,7 +42,8 @@ def busy_cores(n: int):
 
 
 def to_ipynb(chapter: Path, folder: Path) -> Path:
-    import jupytext  # in this process: a jupytext command per chapter costs seconds each
+    # in this process: a jupytext command per chapter costs seconds each
+    import jupytext
 
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{chapter.stem}.ipynb"
@@ -49,8 +51,11 @@ def to_ipynb(chapter: Path, folder: Path) -> Path:
     return out
 
 
-def run_chapter(notebook: Path, env: dict[str, str], timeout: float) -> tuple[str, float]:
-    """Run one notebook under nbval; return ("passed" | "failed" | "timeout", seconds)."""
+def run_chapter(
+    notebook: Path, env: dict[str, str], timeout: float
+) -> tuple[str, float]:
+    """Run one notebook under nbval; return ("passed" | "failed" | "timeout",
+    seconds)."""
     cmd = [
         sys.executable,
         "-m",
@@ -89,10 +94,19 @@ def run(
     with busy_cores(load):
         for seed in seeds:
             for nb in notebooks:
-                status, seconds = run_chapter(nb, dict(env, GROUNDUP_SEED=str(seed)), timeout)
-                print(f"seed {seed}  {nb.stem:28} {status:8} {seconds:6.1f} s", flush=True)
+                status, seconds = run_chapter(
+                    nb, dict(env, GROUNDUP_SEED=str(seed)), timeout
+                )
+                print(
+                    f"seed {seed}  {nb.stem:28} {status:8} {seconds:6.1f} s", flush=True
+                )
                 results.append(
-                    {"chapter": nb.stem, "seed": seed, "status": status, "seconds": seconds}
+                    {
+                        "chapter": nb.stem,
+                        "seed": seed,
+                        "status": status,
+                        "seconds": seconds,
+                    }
                 )
     return results
 
@@ -104,10 +118,17 @@ def chapter_names() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--load", type=int, default=1, help="cores kept busy (default 1)")
-    parser.add_argument("--budget", type=float, default=60.0, help="seconds a chapter may take")
     parser.add_argument(
-        "--timeout", type=float, default=300.0, help="seconds before a chapter is stopped"
+        "--load", type=int, default=1, help="cores kept busy (default 1)"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=60.0, help="seconds a chapter may take"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="seconds before a chapter is stopped",
     )
     parser.add_argument("--env", nargs="*", default=[], metavar="NAME=VALUE")
     parser.add_argument("--json", type=Path, help="also write the times here")
@@ -115,8 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     env = dict(kv.split("=", 1) for kv in args.env)
-    results = run(args.chapters or chapter_names(), args.seeds, args.load, env, args.timeout)
-    over = [r for r in results if r["status"] == "passed" and r["seconds"] > args.budget]
+    results = run(
+        args.chapters or chapter_names(), args.seeds, args.load, env, args.timeout
+    )
+    over = [
+        r for r in results if r["status"] == "passed" and r["seconds"] > args.budget
+    ]
     failed = [r for r in results if r["status"] != "passed"]
     for r in over:
         print(

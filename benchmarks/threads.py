@@ -34,7 +34,10 @@ TORCH_CHAPTERS = [
 POLICIES = {
     "one thread (the book's policy)": {},
     "torch's default (2 threads)": {"GROUNDUP_THREADS": "0"},
-    "2 threads, OMP_WAIT_POLICY=PASSIVE": {"GROUNDUP_THREADS": "0", "OMP_WAIT_POLICY": "PASSIVE"},
+    "2 threads, OMP_WAIT_POLICY=PASSIVE": {
+        "GROUNDUP_THREADS": "0",
+        "OMP_WAIT_POLICY": "PASSIVE",
+    },
 }
 TIMEOUT = 120.0  # a collapsed chapter is stopped here and reported as "> 120"
 
@@ -61,7 +64,10 @@ def table(record: dict) -> str:
     chapters = list(dict.fromkeys(r["chapter"] for r in rows))
     cell = {(r["chapter"], r["policy"], r["load"]): r for r in rows}
     head = [f"{p}, {'one core busy' if load else 'idle'}" for p, load in columns]
-    lines = ["| chapter | " + " | ".join(head) + " |", "|---" + "|---:" * len(head) + "|"]
+    lines = [
+        "| chapter | " + " | ".join(head) + " |",
+        "|---" + "|---:" * len(head) + "|",
+    ]
     for ch in chapters:
         values = []
         for p, load in columns:
@@ -72,7 +78,8 @@ def table(record: dict) -> str:
                 values.append(f"> {TIMEOUT:.0f}")
             else:
                 values.append(
-                    f"{r['seconds']:.0f}" + ("" if r["status"] == "passed" else " (failed)")
+                    f"{r['seconds']:.0f}"
+                    + ("" if r["status"] == "passed" else " (failed)")
                 )
         lines.append(f"| {ch} | " + " | ".join(values) + " |")
     return "\n".join(lines)

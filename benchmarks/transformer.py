@@ -40,12 +40,16 @@ def run(repeats: int = REPEATS) -> list[Row]:
         times = {k: median(v) for k, v in interleaved(runs, repeats).items()}
     finally:
         torch.set_num_threads(threads)
-    size = {k: sum(p.numel() for p in m.parameters()) for k, m in [("ours", ours), ("peer", peer)]}
+    size = {
+        k: sum(p.numel() for p in m.parameters())
+        for k, m in [("ours", ours), ("peer", peer)]
+    }
     ratio = times["ours"] / times["peer"]
     return [
         Row(
             "Transformer",
-            f"encoder fwd+bwd: {LAYERS} layers, d {D}, {HEADS} heads, batch {BATCH} x len {LENGTH}",
+            f"encoder fwd+bwd: {LAYERS} layers, d {D}, {HEADS} heads, batch {BATCH} "
+            f"x len {LENGTH}",
             "torch.nn",
             times["ours"],
             times["peer"],

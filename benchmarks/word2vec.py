@@ -22,7 +22,9 @@ from groundup.utils import Timer
 from .common import Row, median
 
 REPEATS = 3
-SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=5)
+SETTINGS = dict(
+    vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=5
+)
 
 
 def spearman(wv, pairs) -> float:

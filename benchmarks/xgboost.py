@@ -40,7 +40,9 @@ def _row(method, ours, theirs, X_tr, y_tr, X_te, y_te, repeats, target, ok):
 
 
 def run(repeats: int = REPEATS) -> list[Row]:
-    X, y = make_classification(n_samples=60000, n_features=20, n_informative=10, random_state=0)
+    X, y = make_classification(
+        n_samples=60000, n_features=20, n_informative=10, random_state=0
+    )
     data = (X[:50000], y[:50000], X[50000:], y[50000:])
     common = dict(n_estimators=100, max_depth=6, learning_rate=0.3, base_score=0.5)
     hist = _row(

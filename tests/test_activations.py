@@ -58,7 +58,10 @@ def test_forward_and_backward_match_torch(ours, theirs):
 
 @pytest.mark.parametrize(("ours", "theirs"), PAIRS)
 def test_gradcheck_in_float64(ours, theirs):
-    x = torch.randn(20, dtype=torch.float64, generator=torch.Generator().manual_seed(0)) * 3
+    x = (
+        torch.randn(20, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+        * 3
+    )
     x = x[x.abs() > 1e-3].requires_grad_(True)  # away from ReLU's kink
     assert torch.autograd.gradcheck(ours, (x,))
 
@@ -77,7 +80,9 @@ def test_prelu_matches_torch_and_learns_its_slope():
 def test_closed_form_derivatives_match_autograd(name):
     x = X[X.abs() > 1e-3].clone().requires_grad_(True)
     get_activation(name)(x).sum().backward()
-    torch.testing.assert_close(DERIVATIVES[name](x.detach()), x.grad, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(
+        DERIVATIVES[name](x.detach()), x.grad, atol=1e-5, rtol=1e-4
+    )
 
 
 def test_gelu_tanh_approximation_error_is_the_known_one():
@@ -93,8 +98,17 @@ def test_sigmoid_derivative_peaks_at_a_quarter_and_step_has_no_gradient():
     eps = 1e-6
     slope = (step(x + eps) - step(x - eps)) / (2 * eps)
     assert (slope == 0).all() and (DERIVATIVES["step"](x) == 0).all()
-    assert step(torch.tensor([-1e-9, 0.0, 1e-9])).tolist() == [0.0, 0.0, 1.0]  # 1 iff x > 0
-    assert sigmoid(torch.tensor([-1000.0, 1000.0])).tolist() == [0.0, 1.0]  # no overflow
+    # 1 iff x > 0
+    assert step(torch.tensor([-1e-9, 0.0, 1e-9])).tolist() == [
+        0.0,
+        0.0,
+        1.0,
+    ]
+    # no overflow
+    assert sigmoid(torch.tensor([-1000.0, 1000.0])).tolist() == [
+        0.0,
+        1.0,
+    ]
 
 
 def test_dense_and_glu_blocks_have_matched_parameters():

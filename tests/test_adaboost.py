@@ -43,13 +43,18 @@ def test_votes_match_where_the_stumps_match(esl_fits):
     ours, theirs = esl_fits
     same = [
         m
-        for m, (a, b) in enumerate(zip(ours.estimators_, theirs.estimators_, strict=True))
+        for m, (a, b) in enumerate(
+            zip(ours.estimators_, theirs.estimators_, strict=True)
+        )
         if a.tree_.feature[0] == b.tree_.feature[0]
         and np.isclose(a.tree_.threshold[0], b.tree_.threshold[0])
     ]
     assert len(same) > 300
     np.testing.assert_allclose(
-        ours.estimator_weights_[same], theirs.estimator_weights_[same], rtol=0, atol=1e-8
+        ours.estimator_weights_[same],
+        theirs.estimator_weights_[same],
+        rtol=0,
+        atol=1e-8,
     )
 
 
@@ -57,7 +62,9 @@ def test_scores_and_probabilities_match_sklearn(esl, esl_fits):
     _, _, X_te, _ = esl
     ours, theirs = esl_fits
     np.testing.assert_allclose(
-        ours.decision_function(X_te[:500]), theirs.decision_function(X_te[:500]), atol=1e-8
+        ours.decision_function(X_te[:500]),
+        theirs.decision_function(X_te[:500]),
+        atol=1e-8,
     )
     np.testing.assert_allclose(
         ours.predict_proba(X_te[:500]), theirs.predict_proba(X_te[:500]), atol=1e-8
@@ -76,12 +83,16 @@ def test_multiclass_samme_matches_sklearn():
 
 
 def test_weights_stay_a_distribution_and_follow_the_update():
-    """Replay the update rule from the fitted votes: w_m+1 = w_m exp(alpha 1[wrong]) / Z."""
+    """Replay the update rule from the fitted votes: w_m+1 = w_m exp(alpha 1[wrong]) /
+    Z."""
     X, y = make_hastie_10_2(n_samples=300, random_state=0)
     model = AdaBoostClassifier(n_estimators=15).fit(X, y)
     w = np.full(len(y), 1 / len(y))
     for learner, vote, error in zip(
-        model.estimators_, model.estimator_weights_, model.estimator_errors_, strict=True
+        model.estimators_,
+        model.estimator_weights_,
+        model.estimator_errors_,
+        strict=True,
     ):
         wrong = learner.predict(X) != np.searchsorted(model.classes_, y)
         assert np.isclose(w[wrong].sum(), error)
@@ -96,7 +107,9 @@ def test_weights_stay_a_distribution_and_follow_the_update():
 def test_training_error_bound_holds():
     X, y = make_hastie_10_2(n_samples=1000, random_state=0)
     model = AdaBoostClassifier(n_estimators=100).fit(X, y)
-    bound = np.cumprod(2 * np.sqrt(model.estimator_errors_ * (1 - model.estimator_errors_)))
+    bound = np.cumprod(
+        2 * np.sqrt(model.estimator_errors_ * (1 - model.estimator_errors_))
+    )
     train_err = np.array([np.mean(p != y) for p in model.staged_predict(X)])
     assert np.all(train_err <= bound + 1e-12)
 
@@ -114,7 +127,9 @@ def test_chance_learner_stops_with_a_reason():
     # A majority-class learner: 40% error, then exactly 50% once the weights move.
     X = np.zeros((10, 1))
     y = np.array([0] * 6 + [1] * 4)
-    model = AdaBoostClassifier(DummyClassifier(strategy="most_frequent"), n_estimators=10)
+    model = AdaBoostClassifier(
+        DummyClassifier(strategy="most_frequent"), n_estimators=10
+    )
     model.fit(X, y)
     assert model.stop_reason_ == "chance"
     assert len(model.estimators_) == 1
@@ -132,7 +147,9 @@ def test_any_weighted_learner_works():
     X, y = make_hastie_10_2(n_samples=400, random_state=0)
     model = AdaBoostClassifier(LogisticRegression(), n_estimators=5).fit(X, y)
     assert len(model.estimators_) >= 1
-    deep = AdaBoostClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=20).fit(X, y)
+    deep = AdaBoostClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=20).fit(
+        X, y
+    )
     assert deep.score(X, y) > 0.8
 
 
@@ -160,7 +177,10 @@ def test_r2_is_as_good_as_sklearn(loss):
     X_tr, y_tr, X_te, y_te = X[:1000], y[:1000], X[1000:], y[1000:]
     ours = AdaBoostRegressor(n_estimators=50, loss=loss, random_state=0).fit(X_tr, y_tr)
     theirs = sk_ensemble.AdaBoostRegressor(
-        sk_tree.DecisionTreeRegressor(max_depth=3), n_estimators=50, loss=loss, random_state=0
+        sk_tree.DecisionTreeRegressor(max_depth=3),
+        n_estimators=50,
+        loss=loss,
+        random_state=0,
     ).fit(X_tr, y_tr)
     assert ours.score(X_te, y_te) > theirs.score(X_te, y_te) - 0.05
     staged = list(ours.staged_predict(X_te))

@@ -8,7 +8,8 @@ from groundup.trees import DecisionTreeClassifier, DecisionTreeRegressor, criter
 
 
 def node_stats(est, node):
-    """Weighted class counts (classifier) or [weight, mean] (regressor) of a sklearn node."""
+    """Weighted class counts (classifier) or [weight, mean] (regressor) of a sklearn
+    node."""
     t = est.tree_
     if isinstance(est, sk_tree.DecisionTreeClassifier):
         return t.value[node, 0] * t.weighted_n_node_samples[node]
@@ -17,7 +18,9 @@ def node_stats(est, node):
 
 def our_stats(est, node):
     v = est.tree_.value[node]
-    return v if isinstance(est, DecisionTreeClassifier) else np.array([v[0], v[1] / v[0]])
+    return (
+        v if isinstance(est, DecisionTreeClassifier) else np.array([v[0], v[1] / v[0]])
+    )
 
 
 def split_score(est, get_stats, left, right):
@@ -27,7 +30,10 @@ def split_score(est, get_stats, left, right):
         sides = [get_stats(est, c) for c in (left, right)]
     else:  # regression: [weight, weighted sum]
         criterion = "squared_error"
-        sides = [np.array([w, w * mean]) for w, mean in (get_stats(est, c) for c in (left, right))]
+        sides = [
+            np.array([w, w * mean])
+            for w, mean in (get_stats(est, c) for c in (left, right))
+        ]
     return criteria.proxy(sides[0], sides[1], criterion)
 
 
@@ -90,28 +96,39 @@ def test_classifier_matches_sklearn(cancer, criterion, max_depth):
 def test_regressor_matches_sklearn(diabetes, max_depth):
     X, y = diabetes
     ours = DecisionTreeRegressor(max_depth=max_depth).fit(X, y)
-    theirs = sk_tree.DecisionTreeRegressor(max_depth=max_depth, random_state=0).fit(X, y)
+    theirs = sk_tree.DecisionTreeRegressor(max_depth=max_depth, random_state=0).fit(
+        X, y
+    )
     if compare_trees(ours, theirs) == 0:
         np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-12)
-        np.testing.assert_allclose(ours.feature_importances_, theirs.feature_importances_)
+        np.testing.assert_allclose(
+            ours.feature_importances_, theirs.feature_importances_
+        )
 
 
 @pytest.mark.parametrize("max_depth", [1, 2, 3, 4])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
 def test_identical_predictions_without_ties(kind, max_depth):
-    """Continuous features and large nodes leave no tied splits: the trees are the same."""
+    """Continuous features and large nodes leave no tied splits: the trees are the
+    same."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3000, 6))
-    signal = X[:, 0] + np.sin(2 * X[:, 1]) + X[:, 2] * X[:, 3] + 0.3 * rng.normal(size=3000)
+    signal = (
+        X[:, 0] + np.sin(2 * X[:, 1]) + X[:, 2] * X[:, 3] + 0.3 * rng.normal(size=3000)
+    )
     X_new = rng.normal(size=(1000, 6))
     if kind == "classifier":
         y = (signal > 0).astype(int) + (signal > 1)
         ours = DecisionTreeClassifier(max_depth=max_depth).fit(X, y)
-        theirs = sk_tree.DecisionTreeClassifier(max_depth=max_depth, random_state=0).fit(X, y)
+        theirs = sk_tree.DecisionTreeClassifier(
+            max_depth=max_depth, random_state=0
+        ).fit(X, y)
     else:
         y = signal
         ours = DecisionTreeRegressor(max_depth=max_depth).fit(X, y)
-        theirs = sk_tree.DecisionTreeRegressor(max_depth=max_depth, random_state=0).fit(X, y)
+        theirs = sk_tree.DecisionTreeRegressor(max_depth=max_depth, random_state=0).fit(
+            X, y
+        )
     assert compare_trees(ours, theirs) == 0
     assert ours.tree_.node_count == theirs.tree_.node_count
     # Leaf means may differ in the last bit (sums taken in another order).
@@ -135,7 +152,9 @@ def test_max_features_draws_change_the_tree(cancer):
     X, y = cancer
     a = DecisionTreeClassifier(max_features="sqrt", random_state=1).fit(X, y)
     b = DecisionTreeClassifier(max_features="sqrt", random_state=2).fit(X, y)
-    assert a.tree_.node_count != b.tree_.node_count or np.any(a.tree_.feature != b.tree_.feature)
+    assert a.tree_.node_count != b.tree_.node_count or np.any(
+        a.tree_.feature != b.tree_.feature
+    )
 
 
 def constant_columns_data(n_constant):
@@ -158,10 +177,16 @@ def test_constant_features_count_toward_max_features():
     So P(root splits on the perfect feature) = 2/10 + (8/10)(7/9)(1/2) = 23/45."""
     X, y = constant_columns_data(8)
     ours = root_features(
-        lambda s: DecisionTreeClassifier(max_depth=1, max_features=2, random_state=s), X, y
+        lambda s: DecisionTreeClassifier(max_depth=1, max_features=2, random_state=s),
+        X,
+        y,
     )
     theirs = root_features(
-        lambda s: sk_tree.DecisionTreeClassifier(max_depth=1, max_features=2, random_state=s), X, y
+        lambda s: sk_tree.DecisionTreeClassifier(
+            max_depth=1, max_features=2, random_state=s
+        ),
+        X,
+        y,
     )
     assert set(ours) <= {8, 9} and set(theirs) <= {8, 9}  # never a constant feature
     for features in (ours, theirs):  # a standard error is 0.025
@@ -169,11 +194,15 @@ def test_constant_features_count_toward_max_features():
 
 
 def test_a_node_of_constant_draws_visits_on():
-    """With max_features=1 and one varying feature among ten, every tree splits on it."""
+    """With max_features=1 and one varying feature among ten, every tree splits on
+    it."""
     X, y = constant_columns_data(9)
     X = X[:, :-1]  # drop the noise column: columns 0..8 constant, 9 separates
     features = root_features(
-        lambda s: DecisionTreeClassifier(max_depth=1, max_features=1, random_state=s), X, y, 50
+        lambda s: DecisionTreeClassifier(max_depth=1, max_features=1, random_state=s),
+        X,
+        y,
+        50,
     )
     assert (features == 9).all()
 
@@ -188,7 +217,9 @@ def test_fully_grown_tree_fits_training_data(cancer):
 @pytest.mark.parametrize("max_features", [1, 0.5, "sqrt", "log2", None])
 def test_probabilities_sum_to_one(iris, max_features):
     X, y = iris
-    tree = DecisionTreeClassifier(max_depth=3, max_features=max_features, random_state=0)
+    tree = DecisionTreeClassifier(
+        max_depth=3, max_features=max_features, random_state=0
+    )
     proba = tree.fit(X, y).predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert proba.min() >= 0

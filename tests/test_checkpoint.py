@@ -25,7 +25,10 @@ WIDTH, BATCH = 16, 4
 
 def chain(n: int, dropout: float = 0.0, seed: int = 0) -> nn.ModuleList:
     torch.manual_seed(seed)
-    block = lambda: nn.Sequential(nn.Linear(WIDTH, WIDTH), nn.Tanh(), nn.Dropout(dropout))  # noqa: E731
+
+    def block():
+        return nn.Sequential(nn.Linear(WIDTH, WIDTH), nn.Tanh(), nn.Dropout(dropout))
+
     return nn.ModuleList([block() for _ in range(n)]).double()
 
 
@@ -67,7 +70,9 @@ def test_every_schedule_gives_the_plain_gradients_bitwise(name, x_grad, dropout)
     layers = chain(n, dropout)
     x = torch.randn(BATCH, WIDTH, dtype=torch.float64, requires_grad=x_grad)
     plain = gradients(layers, x, lambda: plain_backward(layers, x, loss_fn))
-    ours = gradients(layers, x, lambda: run_schedule(layers, x, SCHEDULES[name](n), loss_fn))
+    ours = gradients(
+        layers, x, lambda: run_schedule(layers, x, SCHEDULES[name](n), loss_fn)
+    )
     assert_identical(plain, ours)
 
 
@@ -109,7 +114,9 @@ def test_meter_counts_each_saved_activation_once():
     # Linear saves its input and ReLU its output (the next Linear's input):
     # n + 1 distinct (BATCH, WIDTH) float64 tensors, weights excluded.
     n = 5
-    layers = nn.Sequential(*[m for _ in range(n) for m in (nn.Linear(WIDTH, WIDTH), nn.ReLU())])
+    layers = nn.Sequential(
+        *[m for _ in range(n) for m in (nn.Linear(WIDTH, WIDTH), nn.ReLU())]
+    )
     layers = layers.double()
     x = torch.randn(BATCH, WIDTH, dtype=torch.float64)
     with SavedTensorMeter(exclude=layers.parameters()) as meter:
@@ -132,7 +139,9 @@ def test_meter_without_exclusion_counts_the_weights_too():
 
 def test_checkpointing_lowers_the_measured_peak_as_the_cost_model_says():
     n, k = 16, 4
-    layers = nn.ModuleList([nn.Sequential(nn.Linear(WIDTH, WIDTH), nn.ReLU()) for _ in range(n)])
+    layers = nn.ModuleList(
+        [nn.Sequential(nn.Linear(WIDTH, WIDTH), nn.ReLU()) for _ in range(n)]
+    )
     x = torch.randn(BATCH, WIDTH)
     activation = BATCH * WIDTH * 4
     with SavedTensorMeter(exclude=layers.parameters()) as plain:
@@ -155,7 +164,9 @@ def test_binomial_cost_is_the_brute_force_optimum(slots):
         assert binomial_cost(n, slots) == brute_force_cost(n, slots), (n, slots)
 
 
-@pytest.mark.parametrize("n,slots", [(1, 1), (5, 1), (12, 2), (30, 4), (100, 20), (64, 8)])
+@pytest.mark.parametrize(
+    "n,slots", [(1, 1), (5, 1), (12, 2), (30, 4), (100, 20), (64, 8)]
+)
 def test_binomial_schedule_meets_its_cost_and_slot_budget(n, slots):
     cost = schedule_cost(binomial(n, slots), n)
     assert cost.advances == binomial_cost(n, slots)

@@ -1,4 +1,5 @@
-"""Split criteria: the proxy ranks splits exactly as the weighted child impurity does."""
+"""Split criteria: the proxy ranks splits exactly as the weighted child impurity
+does."""
 
 import numpy as np
 import pytest
@@ -19,7 +20,9 @@ counts = st.lists(st.integers(1, 40), min_size=3, max_size=3)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(counts, min_size=2, max_size=2), st.lists(counts, min_size=2, max_size=2))
+@given(
+    st.lists(counts, min_size=2, max_size=2), st.lists(counts, min_size=2, max_size=2)
+)
 @pytest.mark.parametrize("criterion", ["gini", "entropy"])
 def test_proxy_orders_splits_like_impurity(criterion, split_a, split_b):
     """Two splits of the same parent: the better proxy has the lower child impurity."""

@@ -23,7 +23,10 @@ def _public_members():
     for info in pkgutil.walk_packages(groundup.__path__, "groundup."):
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
-            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+            if (
+                name.startswith("_")
+                or getattr(obj, "__module__", None) != module.__name__
+            ):
                 continue
             if inspect.isfunction(obj) or inspect.isclass(obj):
                 yield f"{module.__name__}.{name}", obj

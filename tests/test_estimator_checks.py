@@ -29,12 +29,15 @@ ESTIMATORS = [
     XGBoostClassifier(n_estimators=10, random_state=0),
     XGBoostClassifier(n_estimators=10, tree_method="exact", random_state=0),
     XGBoostRegressor(n_estimators=10, random_state=0),
-    XGBoostRegressor(n_estimators=10, tree_method="exact", colsample_bytree=0.8, random_state=0),
+    XGBoostRegressor(
+        n_estimators=10, tree_method="exact", colsample_bytree=0.8, random_state=0
+    ),
 ]
 
 
 def expected_failures(estimator):
-    """Checks that fail by design, with the reason (scikit-learn's forests fail them too)."""
+    """Checks that fail by design, with the reason (scikit-learn's forests fail them
+    too)."""
     if isinstance(estimator, RandomForestClassifier | RandomForestRegressor):
         reason = (
             "a bootstrap draws rows, not weight: a weight of 2 is not the same "

@@ -24,7 +24,9 @@ def _chapter_imports():
             if cell.cell_type != "code":
                 continue
             source = "\n".join(
-                line for line in cell.source.splitlines() if not line.startswith(("%", "!"))
+                line
+                for line in cell.source.splitlines()
+                if not line.startswith(("%", "!"))
             )
             for node in ast.walk(ast.parse(source)):
                 module = getattr(node, "module", None) or ""

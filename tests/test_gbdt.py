@@ -15,7 +15,9 @@ def friedman():
 
 @pytest.fixture(scope="module")
 def binary():
-    return make_classification(n_samples=2000, n_features=10, n_informative=5, random_state=0)
+    return make_classification(
+        n_samples=2000, n_features=10, n_informative=5, random_state=0
+    )
 
 
 def staged_gap(ours, theirs, X):
@@ -28,9 +30,9 @@ def staged_gap(ours, theirs, X):
 def test_regression_matches_sklearn(friedman, loss):
     X, y = friedman
     ours = GradientBoostingRegressor(loss=loss, n_estimators=100).fit(X, y)
-    theirs = sk_ensemble.GradientBoostingRegressor(loss=loss, n_estimators=100, random_state=0).fit(
-        X, y
-    )
+    theirs = sk_ensemble.GradientBoostingRegressor(
+        loss=loss, n_estimators=100, random_state=0
+    ).fit(X, y)
     assert staged_gap(ours, theirs, X).max() < 1e-6
     np.testing.assert_allclose(ours.train_score_, theirs.train_score_, rtol=1e-9)
     np.testing.assert_allclose(ours.init_[0], theirs.init_.constant_[0, 0])
@@ -43,7 +45,9 @@ def test_robust_losses_match_sklearn_without_ties(friedman, loss, rounds):
     """Random weights leave no exactly tied splits, so every round agrees."""
     X, y = friedman
     w = np.random.default_rng(0).uniform(0.5, 1.5, len(y))
-    ours = GradientBoostingRegressor(loss=loss, n_estimators=rounds).fit(X, y, sample_weight=w)
+    ours = GradientBoostingRegressor(loss=loss, n_estimators=rounds).fit(
+        X, y, sample_weight=w
+    )
     theirs = sk_ensemble.GradientBoostingRegressor(
         loss=loss, n_estimators=rounds, random_state=0
     ).fit(X, y, sample_weight=w)
@@ -54,16 +58,24 @@ def test_robust_losses_match_sklearn_without_ties(friedman, loss, rounds):
 def test_two_valued_gradients_agree_until_the_first_tie(friedman, loss):
     X, y = friedman
     ours = GradientBoostingRegressor(loss=loss, n_estimators=5).fit(X, y)
-    theirs = sk_ensemble.GradientBoostingRegressor(loss=loss, n_estimators=5, random_state=0)
+    theirs = sk_ensemble.GradientBoostingRegressor(
+        loss=loss, n_estimators=5, random_state=0
+    )
     assert staged_gap(ours, theirs.fit(X, y), X).max() < 1e-6
 
 
 def test_binary_classifier_matches_sklearn(binary):
     X, y = binary
     ours = GradientBoostingClassifier(n_estimators=100).fit(X, y)
-    theirs = sk_ensemble.GradientBoostingClassifier(n_estimators=100, random_state=0).fit(X, y)
-    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6)
-    np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(X), atol=1e-6)
+    theirs = sk_ensemble.GradientBoostingClassifier(
+        n_estimators=100, random_state=0
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6
+    )
+    np.testing.assert_allclose(
+        ours.decision_function(X), theirs.decision_function(X), atol=1e-6
+    )
     # scikit-learn reports the binomial deviance, twice the mean log loss
     np.testing.assert_allclose(2 * ours.train_score_, theirs.train_score_, rtol=1e-9)
 
@@ -73,8 +85,12 @@ def test_multiclass_classifier_matches_sklearn():
         n_samples=1500, n_features=8, n_informative=5, n_classes=3, random_state=1
     )
     ours = GradientBoostingClassifier(n_estimators=40).fit(X, y)
-    theirs = sk_ensemble.GradientBoostingClassifier(n_estimators=40, random_state=0).fit(X, y)
-    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6)
+    theirs = sk_ensemble.GradientBoostingClassifier(
+        n_estimators=40, random_state=0
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6
+    )
     np.testing.assert_allclose(ours.train_score_, theirs.train_score_, rtol=1e-9)
     assert ours.estimators_.shape == (40, 3)
 
@@ -105,7 +121,9 @@ def test_first_disagreement_with_weights_is_a_pure_node_that_sklearn_splits(frie
     w = np.random.default_rng(0).uniform(0.5, 1.5, len(y))
     kw = dict(loss="absolute_error", n_estimators=100)
     ours = GradientBoostingRegressor(**kw).fit(X, y, sample_weight=w)
-    theirs = sk_ensemble.GradientBoostingRegressor(random_state=0, **kw).fit(X, y, sample_weight=w)
+    theirs = sk_ensemble.GradientBoostingRegressor(random_state=0, **kw).fit(
+        X, y, sample_weight=w
+    )
     gaps = staged_gap(ours, theirs, X)
     first = int(np.argmax(gaps > 1e-6))
     assert gaps[first] > 1e-6 and first > 0  # they part, and not at the start
@@ -122,19 +140,29 @@ def test_first_disagreement_with_weights_is_a_pure_node_that_sklearn_splits(frie
 def test_importances_match_sklearn(friedman):
     X, y = friedman
     ours = GradientBoostingRegressor(n_estimators=50).fit(X, y)
-    theirs = sk_ensemble.GradientBoostingRegressor(n_estimators=50, random_state=0).fit(X, y)
-    np.testing.assert_allclose(ours.feature_importances_, theirs.feature_importances_, atol=0.01)
+    theirs = sk_ensemble.GradientBoostingRegressor(n_estimators=50, random_state=0).fit(
+        X, y
+    )
+    np.testing.assert_allclose(
+        ours.feature_importances_, theirs.feature_importances_, atol=0.01
+    )
     assert np.isclose(ours.feature_importances_.sum(), 1.0)
 
 
 def test_subsample_gives_oob_scores_and_is_reproducible(friedman):
     X, y = friedman
-    a = GradientBoostingRegressor(n_estimators=30, subsample=0.5, random_state=3).fit(X, y)
-    b = GradientBoostingRegressor(n_estimators=30, subsample=0.5, random_state=3).fit(X, y)
+    a = GradientBoostingRegressor(n_estimators=30, subsample=0.5, random_state=3).fit(
+        X, y
+    )
+    b = GradientBoostingRegressor(n_estimators=30, subsample=0.5, random_state=3).fit(
+        X, y
+    )
     np.testing.assert_array_equal(a.predict(X), b.predict(X))
     assert a.oob_scores_.shape == (30,) and np.all(np.isfinite(a.oob_scores_))
     assert a.oob_scores_[-1] < a.oob_scores_[0]
-    c = GradientBoostingRegressor(n_estimators=30, subsample=0.5, random_state=4).fit(X, y)
+    c = GradientBoostingRegressor(n_estimators=30, subsample=0.5, random_state=4).fit(
+        X, y
+    )
     assert np.any(a.predict(X) != c.predict(X))
 
 

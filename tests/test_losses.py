@@ -1,4 +1,5 @@
-"""Boosting losses: gradients against finite differences, leaf values against optimisers."""
+"""Boosting losses: gradients against finite differences, leaf values against
+optimisers."""
 
 import numpy as np
 import pytest
@@ -19,7 +20,9 @@ def loss_of(name, y, f, w):
     return loss(y, f[:, None], w)
 
 
-@pytest.mark.parametrize("name", ["squared_error", "absolute_error", "huber", "quantile"])
+@pytest.mark.parametrize(
+    "name", ["squared_error", "absolute_error", "huber", "quantile"]
+)
 def test_negative_gradient_is_minus_the_derivative(name):
     loss = make_loss(name, alpha=0.8)
     loss.delta = 1.0
@@ -32,7 +35,8 @@ def test_negative_gradient_is_minus_the_derivative(name):
         w = np.zeros(40)
         w[i] = 1.0
         numeric = (loss_of(name, Y, up, w) - loss_of(name, Y, down, w)) / (2 * h)
-        scale = 2.0 if name == "squared_error" else 1.0  # train_score_ is (y - f)^2, L is half
+        # train_score_ is (y - f)^2, L is half
+        scale = 2.0 if name == "squared_error" else 1.0
         assert np.isclose(-numeric / scale, g[i], atol=1e-4)
 
 
@@ -50,7 +54,11 @@ def test_leaf_value_minimises_the_loss_in_each_leaf(name):
             method="bounded",
             options={"xatol": 1e-10},
         ).x
-        value = np.average(Y[rows] - RAW[rows, 0], weights=W[rows]) if out is None else out[1][j]
+        value = (
+            np.average(Y[rows] - RAW[rows, 0], weights=W[rows])
+            if out is None
+            else out[1][j]
+        )
         here = loss_of(name, Y[rows], RAW[rows, 0] + value, W[rows])
         assert here <= loss_of(name, Y[rows], RAW[rows, 0] + best, W[rows]) + 1e-8
 

@@ -71,9 +71,14 @@ def test_loss_is_current_plus_weighted_mean_future():
     now, future = torch.randn(4, K), torch.randn(4, 3, K)
     y, y_future = torch.randint(K, (4,)), torch.randint(K, (4, 3))
     expected = torch.nn.functional.cross_entropy(now, y).item() + 0.5 * np.mean(
-        [torch.nn.functional.cross_entropy(future[:, i], y_future[:, i]).item() for i in range(3)]
+        [
+            torch.nn.functional.cross_entropy(future[:, i], y_future[:, i]).item()
+            for i in range(3)
+        ]
     )
-    assert oadtr_loss(now, future, y, y_future).item() == pytest.approx(expected, rel=1e-6)
+    assert oadtr_loss(now, future, y, y_future).item() == pytest.approx(
+        expected, rel=1e-6
+    )
     assert oadtr_loss(now, None, y, y_future).item() == pytest.approx(
         torch.nn.functional.cross_entropy(now, y).item()
     )
@@ -103,10 +108,16 @@ def test_metrics_match_scikit_learn_on_random_data():
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 4, 500)
     scores = rng.random((500, 4))
-    expected = np.mean([average_precision_score(labels == c, scores[:, c]) for c in (1, 2, 3)])
+    expected = np.mean(
+        [average_precision_score(labels == c, scores[:, c]) for c in (1, 2, 3)]
+    )
     assert frame_map(scores, labels) == pytest.approx(expected, abs=1e-12)
-    everything = np.mean([average_precision_score(labels == c, scores[:, c]) for c in range(4)])
-    assert frame_map(scores, labels, background=None) == pytest.approx(everything, abs=1e-12)
+    everything = np.mean(
+        [average_precision_score(labels == c, scores[:, c]) for c in range(4)]
+    )
+    assert frame_map(scores, labels, background=None) == pytest.approx(
+        everything, abs=1e-12
+    )
 
 
 def test_average_precision_with_ties_matches_scikit_learn():
@@ -128,20 +139,27 @@ def test_calibrated_ap_is_ap_on_balanced_data_and_ignores_imbalance():
     # Repeating every negative 4 times lowers AP but leaves calibrated AP unchanged.
     more = np.r_[scores[:100], np.tile(scores[100:], 4)]
     more_positive = np.r_[positive[:100], np.zeros(400, bool)]
-    assert average_precision(more, more_positive) < average_precision(scores, positive) - 0.05
+    assert (
+        average_precision(more, more_positive)
+        < average_precision(scores, positive) - 0.05
+    )
     assert average_precision(more, more_positive, calibrated=True) == pytest.approx(
         average_precision(scores, positive, calibrated=True), abs=1e-12
     )
     labels = np.where(positive, 1, 0)
     two = np.c_[1 - scores, scores]
-    assert calibrated_frame_map(two, labels) == pytest.approx(frame_map(two, labels), abs=1e-12)
+    assert calibrated_frame_map(two, labels) == pytest.approx(
+        frame_map(two, labels), abs=1e-12
+    )
 
 
 def test_streams_are_reproducible_and_labelled():
     a = streaming_actions(n_videos=3, length=120, seed=5)
     b = streaming_actions(n_videos=3, length=120, seed=5)
     c = streaming_actions(n_videos=3, length=120, seed=6)
-    assert all(np.array_equal(x.features, y.features) for x, y in zip(a, b, strict=True))
+    assert all(
+        np.array_equal(x.features, y.features) for x, y in zip(a, b, strict=True)
+    )
     assert all(np.array_equal(x.labels, y.labels) for x, y in zip(a, b, strict=True))
     assert not np.array_equal(a[0].features, c[0].features)
     labels = np.concatenate([s.labels for s in streaming_actions(n_videos=20, seed=0)])
@@ -183,7 +201,10 @@ def test_successor_grammar_holds_in_the_streams():
     first, second = np.array(pairs).T
     # the most frequent successor of each action accounts for ~80% + 20%/6
     share = np.mean(
-        [np.bincount(second[first == a]).max() / np.sum(first == a) for a in range(1, 7)]
+        [
+            np.bincount(second[first == a]).max() / np.sum(first == a)
+            for a in range(1, 7)
+        ]
     )
     assert 0.75 < share < 0.93
 
@@ -209,8 +230,12 @@ def test_train_detector_follows_the_official_recipe():
     kw = dict(duration=(10, 30), gap=(5, 20))
     streams = streaming_actions(n_videos=2, length=60, seed=4, **kw)
     torch.manual_seed(3)
-    model = OadTR(32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0)
-    copy = OadTR(32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0)
+    model = OadTR(
+        32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0
+    )
+    copy = OadTR(
+        32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0
+    )
     copy.load_state_dict(model.state_dict())
     train_detector(model, streams, steps=1, batch_size=16, lr=0.05, seed=11)
 
@@ -224,9 +249,14 @@ def test_train_detector_follows_the_official_recipe():
         optimiser_class(net.parameters(), lr=0.05, weight_decay=1e-4, fused=True).step()
         return list(net.parameters())
 
-    adamw = OadTR(32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0)
+    adamw = OadTR(
+        32, 7, history=6, d_model=16, decoder_layers=1, n_future=2, dropout=0.0
+    )
     adamw.load_state_dict(copy.state_dict())
-    expected, decoupled = one_step(copy, torch.optim.Adam), one_step(adamw, torch.optim.AdamW)
+    expected, decoupled = (
+        one_step(copy, torch.optim.Adam),
+        one_step(adamw, torch.optim.AdamW),
+    )
     trained = list(model.parameters())
     assert all(torch.equal(a, b) for a, b in zip(trained, expected, strict=True))
     assert not all(torch.equal(a, b) for a, b in zip(trained, decoupled, strict=True))
@@ -252,11 +282,14 @@ def test_task_token_first_or_last_is_the_same_model():
     h = model.embed(x)
     token = model.task_token.expand(5, -1, -1)
     last = model.encoder(torch.cat([h, token], 1) + model.positions)[:, -1]
-    first = model.encoder(torch.cat([token, h], 1) + torch.roll(model.positions, 1, dims=1))[:, 0]
+    first = model.encoder(
+        torch.cat([token, h], 1) + torch.roll(model.positions, 1, dims=1)
+    )[:, 0]
     torch.testing.assert_close(first, last, atol=1e-5, rtol=1e-5)
+    # without moving its position along, the token would see another model
     assert not torch.allclose(
         model.encoder(torch.cat([token, h], 1) + model.positions)[:, 0], last, atol=1e-3
-    )  # without moving its position along, the token would see another model
+    )
 
 
 def test_exercise_onset_is_where_the_detector_fails():
@@ -267,9 +300,17 @@ def test_exercise_onset_is_where_the_detector_fails():
     train = streaming_actions(n_videos=20, length=300, seed=0, **kw)
     test = streaming_actions(n_videos=10, length=300, seed=10, **kw)
     torch.manual_seed(0)
+    # the chapter's configuration
     model = OadTR(
-        32, 7, history=16, d_model=32, encoder_layers=1, decoder_layers=1, n_future=4, dropout=0.0
-    )  # the chapter's configuration
+        32,
+        7,
+        history=16,
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        n_future=4,
+        dropout=0.0,
+    )
     train_detector(model, train, steps=120, batch_size=32, lr=4e-3)
     hits, wrong = [[] for _ in range(10)], []
     for s in test:

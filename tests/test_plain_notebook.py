@@ -17,8 +17,12 @@ def notebook_with_glue(value_text: str):
         data={GLUE_PREFIX + "text/plain": value_text},
         metadata={"scrapbook": {"name": "gap", "mime_prefix": GLUE_PREFIX}},
     )
-    code = nbformat.v4.new_code_cell("glue('gap', 0.12345, display=False)", outputs=[output])
-    text = nbformat.v4.new_markdown_cell("The gap is {glue:text}`gap:.3f`, and {glue:text}`other`.")
+    code = nbformat.v4.new_code_cell(
+        "glue('gap', 0.12345, display=False)", outputs=[output]
+    )
+    text = nbformat.v4.new_markdown_cell(
+        "The gap is {glue:text}`gap:.3f`, and {glue:text}`other`."
+    )
     nb.cells = [code, text]
     return nb
 
@@ -43,7 +47,8 @@ def test_cross_references_become_text():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell(
-            "See {numref}`fig-a`, {numref}`Figure %s <fig-b>` and {ref}`an exercise <ex-c>`."
+            "See {numref}`fig-a`, {numref}`Figure %s <fig-b>` and {ref}`an exercise "
+            "<ex-c>`."
         )
     ]
     plain = plain_notebook(nb, Path("."))
@@ -53,7 +58,11 @@ def test_cross_references_become_text():
 def test_student_edition_leaves_out_hidden_solution_checks():
     nb = nbformat.v4.new_notebook()
     shown = nbformat.v4.new_code_cell("x = 1")
-    hidden = nbformat.v4.new_code_cell("assert answer == 3", metadata={"tags": ["remove-cell"]})
+    hidden = nbformat.v4.new_code_cell(
+        "assert answer == 3", metadata={"tags": ["remove-cell"]}
+    )
     nb.cells = [shown, hidden]
-    assert [c.source for c in plain_notebook(nb, Path("."), student=True).cells] == ["x = 1"]
+    assert [c.source for c in plain_notebook(nb, Path("."), student=True).cells] == [
+        "x = 1"
+    ]
     assert len(plain_notebook(nb, Path(".")).cells) == 2

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("preexecute", ROOT / "book" / "preexecute.py")
+spec = importlib.util.spec_from_file_location(
+    "preexecute", ROOT / "book" / "preexecute.py"
+)
 preexecute = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(preexecute)
 

@@ -1,4 +1,5 @@
-"""Receptive fields: the two recursions, torch models, published architectures, bad input."""
+"""Receptive fields: the two recursions, torch models, published architectures, bad
+input."""
 
 import pytest
 import torch
@@ -36,7 +37,11 @@ def test_top_down_equals_bottom_up(stack):
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
-    [(alexnet_v2, (195, 32, 64)), (vgg_16, (212, 32, 90)), (resnet_v1_50, (483, 32, 239))],
+    [
+        (alexnet_v2, (195, 32, 64)),
+        (vgg_16, (212, 32, 90)),
+        (resnet_v1_50, (483, 32, 239)),
+    ],
 )
 def test_published_architectures(spec, expected):
     field = receptive_field(spec())
@@ -56,7 +61,10 @@ def random_torch_stack(seed):
         k, s = pick(1, 5), pick(1, 2)
         if kind == 0:
             d = pick(1, 2)
-            modules += [nn.Conv2d(1, 1, k, s, padding=pick(0, (k - 1) // 2), dilation=d), nn.ReLU()]
+            modules += [
+                nn.Conv2d(1, 1, k, s, padding=pick(0, (k - 1) // 2), dilation=d),
+                nn.ReLU(),
+            ]
         elif kind == 1:
             modules.append(nn.MaxPool2d(max(k, 2), s, padding=pick(0, max(k, 2) // 2)))
         else:
@@ -101,7 +109,9 @@ class _Bottleneck(nn.Module):
 def test_empirical_field_through_residual_units():
     strides = (1, 2, 1, 2)
     model = nn.Sequential(
-        nn.Conv2d(1, 1, 7, 2, 3), nn.MaxPool2d(3, 2, 1), *[_Bottleneck(s) for s in strides]
+        nn.Conv2d(1, 1, 7, 2, 3),
+        nn.MaxPool2d(3, 2, 1),
+        *[_Bottleneck(s) for s in strides],
     )
     unit = lambda s: Parallel(((Layer(1), Layer(3, s, 1), Layer(1)), (Layer(1, s),)))  # noqa: E731
     spec = [Layer(7, 2, 3), Layer(3, 2, 1)] + [unit(s) for s in strides]
@@ -110,7 +120,8 @@ def test_empirical_field_through_residual_units():
 
 
 def test_region_and_centre_of_output_units():
-    field = receptive_field([Layer(3, 2, 1), Layer(3, 2, 1)])  # the article's 5x5 picture
+    # the article's 5x5 picture
+    field = receptive_field([Layer(3, 2, 1), Layer(3, 2, 1)])
     assert field.size == 7 and field.region(0) == (-3, 3) and field.centre(1) == 4.0
 
 
@@ -132,7 +143,10 @@ def test_residual_paths_merge_and_misaligned_paths_fail():
         (lambda: receptive_field([3]), "Layer"),
         (lambda: from_torch(nn.Sequential(nn.Conv2d(1, 1, (3, 5))), 32), "square"),
         (lambda: from_torch(nn.Sequential(nn.Linear(4, 4)), 32), "geometry"),
-        (lambda: from_torch(nn.Sequential(nn.AdaptiveAvgPool2d(1)), 32), "AdaptiveAvgPool2d"),
+        (
+            lambda: from_torch(nn.Sequential(nn.AdaptiveAvgPool2d(1)), 32),
+            "AdaptiveAvgPool2d",
+        ),
         (
             lambda: empirical_receptive_field(
                 nn.Sequential(nn.Conv2d(1, 1, 3), nn.Flatten(), nn.Linear(900, 4)), 32

@@ -20,7 +20,11 @@ def problem(n_in, n_hidden, n_out, tau, seed):
 
 @settings(max_examples=15, deadline=None)
 @given(
-    st.integers(1, 5), st.integers(1, 6), st.integers(2, 5), st.integers(1, 8), st.integers(0, 99)
+    st.integers(1, 5),
+    st.integers(1, 6),
+    st.integers(2, 5),
+    st.integers(1, 8),
+    st.integers(0, 99),
 )
 def test_bptt_matches_finite_differences(n_in, n_hidden, n_out, tau, seed):
     model, X, y = problem(n_in, n_hidden, n_out, tau, seed)
@@ -30,7 +34,9 @@ def test_bptt_matches_finite_differences(n_in, n_hidden, n_out, tau, seed):
         numeric = numerical_gradient(lambda: model.forward(X, y)[0], value)
         # Central differences err by about 1e-10 in absolute terms, which is a
         # large relative error on a gradient near zero: hence the small atol.
-        np.testing.assert_allclose(grads[name], numeric, rtol=1e-6, atol=1e-9, err_msg=name)
+        np.testing.assert_allclose(
+            grads[name], numeric, rtol=1e-6, atol=1e-9, err_msg=name
+        )
 
 
 def test_bptt_matches_autograd_and_the_forward_matches_torch_rnn():
@@ -39,7 +45,9 @@ def test_bptt_matches_autograd_and_the_forward_matches_torch_rnn():
     grads = model.backward(cache)
     torch_model = TorchRNN.from_numpy(model)
     logits = torch_model(torch.from_numpy(X)[None])[0]
-    torch_loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(y), reduction="sum")
+    torch_loss = torch.nn.functional.cross_entropy(
+        logits, torch.from_numpy(y), reduction="sum"
+    )
     assert abs(torch_loss.item() - loss) < 1e-12
     torch_loss.backward()
     pairs = {
@@ -97,7 +105,9 @@ def test_truncation_at_the_sequence_length_is_full_bptt_and_shorter_is_not():
     # dW is unchanged, but dU is not)
     almost = model.backward(cache, truncate=9)
     assert relative_error(full["U"], almost["U"]) > 1e-10
-    assert np.array_equal(full["V"], short["V"]) and np.array_equal(full["c"], short["c"])
+    assert np.array_equal(full["V"], short["V"]) and np.array_equal(
+        full["c"], short["c"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,7 +116,10 @@ def test_truncation_at_the_sequence_length_is_full_bptt_and_shorter_is_not():
         (lambda m: m.forward(np.zeros((4, 2)), np.zeros(4, int)), "X"),
         (lambda m: m.forward(np.zeros((4, 3)), np.zeros(5, int)), "y"),
         (lambda m: m.forward(np.zeros((4, 3)), np.array([0, 1, 2, 9])), "class ids"),
-        (lambda m: m.backward(m.forward(np.zeros((2, 3)), np.zeros(2, int))[1], 0), "truncate"),
+        (
+            lambda m: m.backward(m.forward(np.zeros((2, 3)), np.zeros(2, int))[1], 0),
+            "truncate",
+        ),
         (lambda m: one_hot(np.array([0, 7]), 5), "token ids"),
         (lambda m: RNN(0, 3, 3), "n_in"),
     ],

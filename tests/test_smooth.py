@@ -18,12 +18,19 @@ X = torch.tensor([2.0, 1.0, 4.0, 5.0, 3.0])
 
 
 def test_logsumexp_matches_torch_and_bounds_the_max():
-    x = torch.randn(7, 30, dtype=torch.float64, generator=torch.Generator().manual_seed(0)) * 5
+    x = (
+        torch.randn(
+            7, 30, dtype=torch.float64, generator=torch.Generator().manual_seed(0)
+        )
+        * 5
+    )
     torch.testing.assert_close(logsumexp(x), torch.logsumexp(x, dim=-1))
     for tau in (2.0, 1.0, 0.1, 0.01):
         lse, mx = logsumexp(x, temperature=tau), x.max(-1).values
         # max < LSE in exact arithmetic; at small tau the gap is below float64's ulp
-        assert torch.all(mx <= lse) and torch.all(lse <= mx + tau * torch.log(torch.tensor(30.0)))
+        assert torch.all(mx <= lse) and torch.all(
+            lse <= mx + tau * torch.log(torch.tensor(30.0))
+        )
         if tau >= 1.0:
             assert torch.all(mx < lse)
     assert logsumexp(torch.tensor([1000.0, 999.0])).isfinite()  # stable
@@ -59,21 +66,28 @@ def test_gradients_match_finite_differences(fn):
 def test_soft_topk_approaches_the_topk_indicator(k):
     hard = torch.zeros(5)
     hard[X.topk(k).indices] = 1
-    torch.testing.assert_close(soft_topk(X, k, temperature=1e-3), hard, atol=1e-4, rtol=0)
-    assert abs(soft_topk(X, k).sum().item() - k) < 1e-5  # k units of mass at any temperature
+    torch.testing.assert_close(
+        soft_topk(X, k, temperature=1e-3), hard, atol=1e-4, rtol=0
+    )
+    # k units of mass at any temperature
+    assert abs(soft_topk(X, k).sum().item() - k) < 1e-5
 
 
 def test_soft_metrics_equal_hard_metrics_on_hard_inputs():
     g = torch.Generator().manual_seed(0)
     y = torch.randint(0, 2, (200,), generator=g)
     pred = torch.randint(0, 2, (200,), generator=g)
-    assert soft_accuracy(pred.double(), y).item() == pytest.approx(accuracy_score(y, pred))
+    assert soft_accuracy(pred.double(), y).item() == pytest.approx(
+        accuracy_score(y, pred)
+    )
     assert soft_f1(pred.double(), y).item() == pytest.approx(f1_score(y, pred))
     y3 = torch.randint(0, 3, (300,), generator=g)
     p3 = torch.randint(0, 3, (300,), generator=g)
     onehot = torch.nn.functional.one_hot(p3, 3).double()
     assert soft_accuracy(onehot, y3).item() == pytest.approx(accuracy_score(y3, p3))
-    assert soft_f1(onehot, y3, "macro").item() == pytest.approx(f1_score(y3, p3, average="macro"))
+    assert soft_f1(onehot, y3, "macro").item() == pytest.approx(
+        f1_score(y3, p3, average="macro")
+    )
 
 
 def test_reinforce_gradient_points_up_the_expected_reward():
@@ -94,7 +108,9 @@ def test_reinforce_is_unbiased_for_the_soft_accuracy_gradient():
     gen = torch.Generator().manual_seed(0)
     n = 8
     y = (torch.rand(n, generator=gen) < 0.5).double()
-    logits = (2 * torch.randn(n, generator=gen, dtype=torch.float64)).requires_grad_(True)
+    logits = (2 * torch.randn(n, generator=gen, dtype=torch.float64)).requires_grad_(
+        True
+    )
     soft_accuracy(torch.sigmoid(logits), y).backward()
     exact = logits.grad.clone()
     total = torch.zeros(n, dtype=torch.float64)
@@ -120,9 +136,15 @@ def test_reinforce_is_unbiased_for_the_soft_accuracy_gradient():
         (lambda: logsumexp(X, temperature=0), "temperature"),
         (lambda: soft_topk(X, 0), "k"),
         (lambda: soft_topk(X, 6), "k"),
-        (lambda: soft_accuracy(torch.tensor([0.5, 1.2]), torch.tensor([0, 1])), "probs"),
+        (
+            lambda: soft_accuracy(torch.tensor([0.5, 1.2]), torch.tensor([0, 1])),
+            "probs",
+        ),
         (lambda: soft_f1(torch.tensor([0.5]), torch.tensor([0, 1])), "rows"),
-        (lambda: soft_f1(torch.tensor([0.5, 0.1]), torch.tensor([0, 1]), "micro"), "average"),
+        (
+            lambda: soft_f1(torch.tensor([0.5, 0.1]), torch.tensor([0, 1]), "micro"),
+            "average",
+        ),
         (lambda: reinforce_loss(torch.zeros(3), lambda a: 0.0, samples=1), "samples"),
     ],
 )

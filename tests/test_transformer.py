@@ -40,7 +40,9 @@ def copy_ffn_and_norms(ours, theirs, norms):
             mine.load_state_dict(other.state_dict())
 
 
-@pytest.mark.parametrize(("dtype", "tol"), [(torch.float32, 1e-5), (torch.float64, 1e-10)])
+@pytest.mark.parametrize(
+    ("dtype", "tol"), [(torch.float32, 1e-5), (torch.float64, 1e-10)]
+)
 @pytest.mark.parametrize("masked", [False, True])
 def test_attention_matches_torch(dtype, tol, masked):
     torch.manual_seed(0)
@@ -59,31 +61,44 @@ def test_attention_matches_torch(dtype, tol, masked):
         assert torch.all(ours.attention[..., ~allowed] == 0)  # exactly zero weight
 
 
-@pytest.mark.parametrize(("dtype", "tol"), [(torch.float32, 1e-5), (torch.float64, 1e-10)])
+@pytest.mark.parametrize(
+    ("dtype", "tol"), [(torch.float32, 1e-5), (torch.float64, 1e-10)]
+)
 def test_encoder_and_decoder_layers_match_torch(dtype, tol):
     torch.manual_seed(1)
     enc = EncoderLayer(D, H, F).to(dtype)
-    torch_enc = nn.TransformerEncoderLayer(D, H, F, dropout=0.0, batch_first=True).to(dtype)
+    torch_enc = nn.TransformerEncoderLayer(D, H, F, dropout=0.0, batch_first=True).to(
+        dtype
+    )
     copy_attention(enc.self_attn, torch_enc.self_attn)
-    copy_ffn_and_norms(enc, torch_enc, [(enc.norm1, torch_enc.norm1), (enc.norm2, torch_enc.norm2)])
+    copy_ffn_and_norms(
+        enc, torch_enc, [(enc.norm1, torch_enc.norm1), (enc.norm2, torch_enc.norm2)]
+    )
     x = torch.randn(2, 6, D, dtype=dtype)
     torch.testing.assert_close(enc(x), torch_enc(x), atol=tol, rtol=tol)
 
     dec = DecoderLayer(D, H, F).to(dtype)
-    torch_dec = nn.TransformerDecoderLayer(D, H, F, dropout=0.0, batch_first=True).to(dtype)
+    torch_dec = nn.TransformerDecoderLayer(D, H, F, dropout=0.0, batch_first=True).to(
+        dtype
+    )
     copy_attention(dec.self_attn, torch_dec.self_attn)
     copy_attention(dec.cross_attn, torch_dec.multihead_attn)
     copy_ffn_and_norms(
         dec, torch_dec,
-        [(dec.norm1, torch_dec.norm1), (dec.norm2, torch_dec.norm2), (dec.norm3, torch_dec.norm3)],
+        [(dec.norm1, torch_dec.norm1), (dec.norm2, torch_dec.norm2),
+         (dec.norm3, torch_dec.norm3)],
     )  # fmt: skip
     y, memory = torch.randn(2, 5, D, dtype=dtype), torch.randn(2, 6, D, dtype=dtype)
     mask = causal_mask(5)
     expected = torch_dec(y, memory, tgt_mask=~mask)
-    torch.testing.assert_close(dec(y, memory, tgt_mask=mask), expected, atol=tol, rtol=tol)
+    torch.testing.assert_close(
+        dec(y, memory, tgt_mask=mask), expected, atol=tol, rtol=tol
+    )
 
 
-@pytest.mark.parametrize(("dtype", "tol"), [(torch.float32, 1e-5), (torch.float64, 1e-10)])
+@pytest.mark.parametrize(
+    ("dtype", "tol"), [(torch.float32, 1e-5), (torch.float64, 1e-10)]
+)
 def test_pre_norm_layers_match_torch(dtype, tol):
     torch.manual_seed(4)
     enc = EncoderLayer(D, H, F, norm_first=True).to(dtype)
@@ -91,7 +106,9 @@ def test_pre_norm_layers_match_torch(dtype, tol):
         D, H, F, dropout=0.0, batch_first=True, norm_first=True
     ).to(dtype)
     copy_attention(enc.self_attn, torch_enc.self_attn)
-    copy_ffn_and_norms(enc, torch_enc, [(enc.norm1, torch_enc.norm1), (enc.norm2, torch_enc.norm2)])
+    copy_ffn_and_norms(
+        enc, torch_enc, [(enc.norm1, torch_enc.norm1), (enc.norm2, torch_enc.norm2)]
+    )
     x = torch.randn(2, 6, D, dtype=dtype)
     torch.testing.assert_close(enc(x), torch_enc(x), atol=tol, rtol=tol)
 
@@ -103,11 +120,14 @@ def test_pre_norm_layers_match_torch(dtype, tol):
     copy_attention(dec.cross_attn, torch_dec.multihead_attn)
     copy_ffn_and_norms(
         dec, torch_dec,
-        [(dec.norm1, torch_dec.norm1), (dec.norm2, torch_dec.norm2), (dec.norm3, torch_dec.norm3)],
+        [(dec.norm1, torch_dec.norm1), (dec.norm2, torch_dec.norm2),
+         (dec.norm3, torch_dec.norm3)],
     )  # fmt: skip
     y, memory = torch.randn(2, 5, D, dtype=dtype), torch.randn(2, 6, D, dtype=dtype)
     expected = torch_dec(y, memory, tgt_mask=~causal_mask(5))
-    torch.testing.assert_close(dec(y, memory, causal_mask(5)), expected, atol=tol, rtol=tol)
+    torch.testing.assert_close(
+        dec(y, memory, causal_mask(5)), expected, atol=tol, rtol=tol
+    )
 
 
 def test_gelu_layers_match_torch():
@@ -115,7 +135,13 @@ def test_gelu_layers_match_torch():
     for norm_first in (False, True):
         enc = EncoderLayer(D, H, F, norm_first=norm_first, activation="gelu")
         torch_enc = nn.TransformerEncoderLayer(
-            D, H, F, dropout=0.0, batch_first=True, norm_first=norm_first, activation="gelu"
+            D,
+            H,
+            F,
+            dropout=0.0,
+            batch_first=True,
+            norm_first=norm_first,
+            activation="gelu",
         )
         copy_attention(enc.self_attn, torch_enc.self_attn)
         copy_ffn_and_norms(
@@ -128,11 +154,18 @@ def test_gelu_layers_match_torch():
 
 
 def test_transformer_norm_first_reaches_every_layer_and_adds_final_norms():
-    post, pre = Transformer(11, 11, D, H, F), Transformer(11, 11, D, H, F, norm_first=True)
+    post, pre = (
+        Transformer(11, 11, D, H, F),
+        Transformer(11, 11, D, H, F, norm_first=True),
+    )
     layers = [*pre.encoder.layers, *pre.decoder.layers]
     assert all(layer.norm_first for layer in layers)
-    assert not any(layer.norm_first for layer in [*post.encoder.layers, *post.decoder.layers])
-    assert isinstance(pre.encoder.norm, nn.LayerNorm) and isinstance(pre.decoder.norm, nn.LayerNorm)
+    assert not any(
+        layer.norm_first for layer in [*post.encoder.layers, *post.decoder.layers]
+    )
+    assert isinstance(pre.encoder.norm, nn.LayerNorm) and isinstance(
+        pre.decoder.norm, nn.LayerNorm
+    )
     assert isinstance(post.encoder.norm, nn.Identity)
 
 
@@ -163,7 +196,8 @@ def test_causal_decoder_ignores_the_future():
     changed = tgt.clone()
     changed[:, 4:] = (changed[:, 4:] + 1) % 11
     a, b = model(src, tgt), model(src, changed)
-    torch.testing.assert_close(a[:, :4], b[:, :4])  # steps before the change are unaffected
+    # steps before the change are unaffected
+    torch.testing.assert_close(a[:, :4], b[:, :4])
     assert not torch.allclose(a[:, 4:], b[:, 4:])
 
 
@@ -173,7 +207,9 @@ def test_padding_mask_and_positional_encoding():
     pe = sinusoidal_positional_encoding(50, 8)
     assert pe.shape == (50, 8) and torch.allclose(pe[0, 1::2], torch.ones(4))
     q = torch.randn(1, 2, 4)
-    out, w = scaled_dot_product_attention(q, q, q, torch.tensor([[True, False], [True, True]]))
+    out, w = scaled_dot_product_attention(
+        q, q, q, torch.tensor([[True, False], [True, True]])
+    )
     assert w[0, 0, 1] == 0 and torch.allclose(w.sum(-1), torch.ones(1, 2))
 
 
@@ -221,7 +257,8 @@ def test_exercise_pre_norm_stream_grows():
             x = layer(x)
             spread.append(x.std(-1).mean().item())
         after_norm = stack.norm(x).std(-1).mean().item()
-    assert all(b > a for a, b in zip(spread, spread[1:], strict=False))  # grows every layer
+    # grows every layer
+    assert all(b > a for a, b in zip(spread, spread[1:], strict=False))
     assert spread[-1] > 1.15 * spread[0]
     assert after_norm == pytest.approx(1, abs=0.05)
 
@@ -234,11 +271,18 @@ def test_exercise_attention_crossover(d, d_ff):
     layer = EncoderLayer(d, 4, d_ff)
     with FlopCounterMode(display=False) as counter:
         layer(torch.randn(1, n, d))
-    flops = {str(op).split(".")[-1]: f for op, f in counter.get_flop_counts()["Global"].items()}
-    assert flops["addmm"] == flops["bmm"] == 2 * 2 * n * n * d  # 2 flops per multiply-add
+    flops = {
+        str(op).split(".")[-1]: f
+        for op, f in counter.get_flop_counts()["Global"].items()
+    }
+    # 2 flops per multiply-add
+    assert flops["addmm"] == flops["bmm"] == 2 * 2 * n * n * d
     with FlopCounterMode(display=False) as counter:
         layer(torch.randn(1, n // 2, d))
-    flops = {str(op).split(".")[-1]: f for op, f in counter.get_flop_counts()["Global"].items()}
+    flops = {
+        str(op).split(".")[-1]: f
+        for op, f in counter.get_flop_counts()["Global"].items()
+    }
     assert flops["bmm"] < flops["addmm"]  # shorter: the linear layers dominate
 
 

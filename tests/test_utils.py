@@ -53,7 +53,9 @@ def test_seed_defaults_to_the_environment(monkeypatch):
     np.testing.assert_array_equal(a, seed_everything(0).random(3))
     monkeypatch.setenv("GROUNDUP_SEED", "2")
     assert book_seed() == 2
-    np.testing.assert_array_equal(seed_everything().random(3), seed_everything(2).random(3))
+    np.testing.assert_array_equal(
+        seed_everything().random(3), seed_everything(2).random(3)
+    )
     assert seeds(5) == [200, 201, 202, 203, 204]
     monkeypatch.setenv("GROUNDUP_SEED", "x")
     with pytest.raises(ValueError, match="GROUNDUP_SEED"):
@@ -91,9 +93,12 @@ def test_interleaved_takes_turns_and_times_every_call():
 
     calls = []
     recorded = interleaved(
-        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=1
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+        repeats=3,
+        warmup=1,
     )
-    assert calls == ["a", "b"] * 4  # one warm-up round, then three timed rounds in turns
+    # one warm-up round, then three timed rounds in turns
+    assert calls == ["a", "b"] * 4
     assert list(recorded) == ["a", "b"] and len(recorded["b"]) == 3
     assert median([3.0, 1.0, 2.0]) == 2.0
     counted = []
@@ -112,7 +117,9 @@ def test_glue_writes_what_myst_nb_writes(monkeypatch):
     from groundup.utils import glue
 
     shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
+    monkeypatch.setattr(
+        IPython.display, "display", lambda *a, **k: shown.append((a, k))
+    )
     import myst_nb.ext.glue as ext
 
     monkeypatch.setattr(ext, "ipy_display", lambda *a, **k: shown.append((a, k)))

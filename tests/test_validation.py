@@ -6,14 +6,21 @@ import pytest
 from sklearn.base import clone
 from test_estimator_checks import ESTIMATORS
 
-from groundup._validation import Interval, check_sample_weight, generator, validate_params
+from groundup._validation import (
+    Interval,
+    check_sample_weight,
+    generator,
+    validate_params,
+)
 
 CLASSES = list({type(e): e for e in ESTIMATORS}.values())  # one of each estimator
 
 
 @pytest.mark.parametrize("estimator", CLASSES, ids=lambda e: type(e).__name__)
 def test_every_parameter_is_declared_once(estimator):
-    assert set(estimator._parameter_constraints) == set(estimator.get_params(deep=False))
+    assert set(estimator._parameter_constraints) == set(
+        estimator.get_params(deep=False)
+    )
     validate_params(estimator)  # the defaults satisfy the table
 
 

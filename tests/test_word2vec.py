@@ -56,7 +56,9 @@ def test_noise_distribution_is_unigram_to_three_quarters():
 def test_negative_samples_follow_the_noise_distribution():
     counts = np.array([1000, 300, 50, 5])
     cdf = torch.from_numpy(np.cumsum(noise_distribution(counts))).float()
-    draws = torch.searchsorted(cdf, torch.rand(200_000, generator=torch.Generator().manual_seed(0)))
+    draws = torch.searchsorted(
+        cdf, torch.rand(200_000, generator=torch.Generator().manual_seed(0))
+    )
     share = np.bincount(draws.numpy(), minlength=4) / 200_000
     np.testing.assert_allclose(share, noise_distribution(counts), atol=0.005)
 
@@ -90,7 +92,9 @@ def test_training_lowers_the_loss_and_is_reproducible():
 
 
 def test_keyed_vector_queries():
-    wv = KeyedVectors(["a", "b", "c", "d"], np.array([[1, 0], [0.9, 0.1], [0, 1], [-1, 0]]))
+    wv = KeyedVectors(
+        ["a", "b", "c", "d"], np.array([[1, 0], [0.9, 0.1], [0, 1], [-1, 0]])
+    )
     assert wv.most_similar("a", topn=1)[0][0] == "b"
     assert wv.similarity("a", "d") == pytest.approx(-1.0)
     assert wv.doesnt_match(["a", "b", "d"]) == "d"
@@ -141,7 +145,8 @@ ours = Word2Vec(corpus, batch_size=256, **settings).wv
 peer = GensimWord2Vec(corpus, **settings).wv
 print(hash("groundup"))
 for wv in (ours, peer):
-    print(",".join(wv.index_to_key[:20]), hashlib.sha256(wv.vectors.tobytes()).hexdigest())
+    digest = hashlib.sha256(wv.vectors.tobytes()).hexdigest()
+    print(",".join(wv.index_to_key[:20]), digest)
 """
 
 
@@ -156,8 +161,13 @@ def test_ours_and_gensims_vectors_do_not_depend_on_string_hashing():
     for hash_seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=hash_seed, GROUNDUP_PROGRESS="0")
         done = subprocess.run(
-            [sys.executable, "-c", HASH_SCRIPT], env=env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", HASH_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         runs.append(done.stdout.splitlines())
-    assert runs[0][0] != runs[1][0]  # string hashing did differ between the two processes
+    # string hashing did differ between the two processes
+    assert runs[0][0] != runs[1][0]
     assert runs[0][1:] == runs[1][1:]  # ours, then gensim's: same words, same vectors

@@ -43,7 +43,9 @@ def glued_values(nb) -> dict[str, str]:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             scrap = output.get("metadata", {}).get("scrapbook", {})
-            text = output.get("data", {}).get(scrap.get("mime_prefix", "") + "text/plain")
+            text = output.get("data", {}).get(
+                scrap.get("mime_prefix", "") + "text/plain"
+            )
             if "name" in scrap and text is not None:
                 values[scrap["name"]] = text
     return values
@@ -56,7 +58,9 @@ def _bib_labels(bib_path: Path) -> dict[str, tuple[str, str]]:
     labels = {}
     for key, entry in parse_file(str(bib_path)).entries.items():
         people = entry.persons.get("author", [])
-        last = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        last = [
+            " ".join(p.last_names).replace("{", "").replace("}", "") for p in people
+        ]
         if len(last) == 1:
             who = last[0]
         elif len(last) == 2:
@@ -86,7 +90,9 @@ def _pyobject(path: Path, name: str) -> str:
 class Converter:
     """Converts the markdown cells of one chapter, keeping numbering across cells."""
 
-    def __init__(self, chapter_dir: Path, student: bool = False, glued: dict | None = None):
+    def __init__(
+        self, chapter_dir: Path, student: bool = False, glued: dict | None = None
+    ):
         self.dir = chapter_dir
         self.student = student
         self.glued = glued or {}
@@ -96,7 +102,10 @@ class Converter:
 
     # -- roles -----------------------------------------------------------------
     def _cite(self, match: re.Match) -> str:
-        kind, keys = match.group(1) or "", [k.strip() for k in match.group(2).split(",")]
+        kind, keys = (
+            match.group(1) or "",
+            [k.strip() for k in match.group(2).split(",")],
+        )
         parts = [self.cites.get(k, (k, "")) for k in keys]
         if kind == ":t":
             return "; ".join(f"{who} ({year})" for who, year in parts)
@@ -114,7 +123,9 @@ class Converter:
         text = GLUE_ROLE.sub(self._glue, text)
         text = re.sub(r"\{cite(:t|:p)?\}`([^`]+)`", self._cite, text)
         text = re.sub(
-            r"\{eq\}`([^`]+)`", lambda m: f"({self.equations.get(m.group(1), m.group(1))})", text
+            r"\{eq\}`([^`]+)`",
+            lambda m: f"({self.equations.get(m.group(1), m.group(1))})",
+            text,
         )
         text = re.sub(r"\{doc\}`([^`<]+?)\s*<[^>]+>`", r"\1", text)
         text = re.sub(r"\{doc\}`([^`]+)`", lambda m: Path(m.group(1)).name, text)
@@ -138,26 +149,34 @@ class Converter:
         if name == "literalinclude":
             path = (self.dir / argument).resolve()
             code = (
-                _pyobject(path, options["pyobject"]) if "pyobject" in options else path.read_text()
+                _pyobject(path, options["pyobject"])
+                if "pyobject" in options
+                else path.read_text()
             )
             rel = path.relative_to(ROOT)
             return f"```python\n# from {rel}\n{code}\n```"
         if name == "exercise":
             label = options.get("label", f"exercise-{len(self.exercises) + 1}")
             self.exercises[label] = len(self.exercises) + 1
-            return f"**Exercise {self.exercises[label]}: {argument}**\n\n{self.convert(body)}"
+            title = f"**Exercise {self.exercises[label]}: {argument}**"
+        return f"{title}\n\n{self.convert(body)}"
         if name == "solution":
             if self.student:
                 return ""
             return (
-                f"<details><summary>Solution to exercise {self.exercises.get(argument, '')}"
+                "<details><summary>Solution to exercise "
+                f"{self.exercises.get(argument, '')}"
                 f"</summary>\n\n{self.convert(body)}\n\n</details>"
             )
         if name == "admonition":
             inner = self.convert(body)
             if "dropdown" in options.get("class", ""):
-                return f"<details><summary>{argument}</summary>\n\n{inner}\n\n</details>"
-            return f"> **{argument}**\n>\n" + "\n".join(f"> {line}" for line in inner.splitlines())
+                return (
+                    f"<details><summary>{argument}</summary>\n\n{inner}\n\n</details>"
+                )
+            return f"> **{argument}**\n>\n" + "\n".join(
+                f"> {line}" for line in inner.splitlines()
+            )
         if name == "figure":
             return f"![{options.get('alt', '')}]({argument})\n\n{self.convert(body)}"
         return self.convert(body)  # unknown directive: keep its content
@@ -184,11 +203,17 @@ class Converter:
                 body.append(lines[i])
                 i += 1
             i += 1  # the closing fence
-            out.append(self._directive(name, argument.strip(), options, "\n".join(body).strip()))
+            out.append(
+                self._directive(
+                    name, argument.strip(), options, "\n".join(body).strip()
+                )
+            )
         return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
-def plain_notebook(nb, chapter_dir: Path, student: bool = False, glued: dict | None = None):
+def plain_notebook(
+    nb, chapter_dir: Path, student: bool = False, glued: dict | None = None
+):
     """A copy of ``nb`` whose markdown cells are plain Markdown (see the module doc).
 
     Glued values come from ``nb``'s own outputs, else from ``glued``.
@@ -204,7 +229,9 @@ def plain_notebook(nb, chapter_dir: Path, student: bool = False, glued: dict | N
             cell.source = converter.convert(cell.source)
     nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source.strip()]
     if student:  # cells hidden from the page check exercise solutions: leave them out
-        nb.cells = [c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])]
+        nb.cells = [
+            c for c in nb.cells if "remove-cell" not in c.metadata.get("tags", [])
+        ]
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
@@ -214,7 +241,8 @@ def plain_notebook(nb, chapter_dir: Path, student: bool = False, glued: dict | N
 
 
 def write_student_edition(chapters: list[Path], out: Path) -> list[Path]:
-    """Student notebooks (no outputs, no solutions) of ``chapters``, and a zip of them."""
+    """Student notebooks (no outputs, no solutions) of ``chapters``, and a zip of
+    them."""
     import jupytext
 
     out.mkdir(parents=True, exist_ok=True)
@@ -227,7 +255,9 @@ def write_student_edition(chapters: list[Path], out: Path) -> list[Path]:
         target = out / f"{source.stem}.ipynb"
         nbformat.write(nb, target)
         written.append(target)
-    with zipfile.ZipFile(out / "groundup-student-notebooks.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(
+        out / "groundup-student-notebooks.zip", "w", zipfile.ZIP_DEFLATED
+    ) as z:
         for path in written:
             z.write(path, path.name)
     return written
@@ -238,7 +268,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--student", required=True, help="output folder")
     parser.add_argument("chapters", nargs="+")
     args = parser.parse_args(argv)
-    written = write_student_edition([Path(c) for c in args.chapters], Path(args.student))
+    written = write_student_edition(
+        [Path(c) for c in args.chapters], Path(args.student)
+    )
     print(f"{len(written)} student notebooks and a zip in {args.student}")
 
 

@@ -23,7 +23,8 @@ from sklearn.utils.validation import _check_sample_weight
 
 @dataclass(frozen=True)
 class Interval:
-    """A number of type ``kind`` (int; or float, which takes ints too) from ``low`` to ``high``.
+    """A number of type ``kind`` (int; or float, which takes ints too) from ``low`` to
+    ``high``.
 
     ``closed`` names the ends that belong to it ("both", "left", "right" or
     "neither"); a bound of None means no bound.
@@ -36,21 +37,34 @@ class Interval:
 
     def __call__(self, value) -> bool:
         wanted = numbers.Integral if self.kind is int else numbers.Real
-        if isinstance(value, bool | np.bool_) or not isinstance(value, wanted) or value != value:
+        if (
+            isinstance(value, bool | np.bool_)
+            or not isinstance(value, wanted)
+            or value != value
+        ):
             return False  # bools are not numbers here; value != value catches NaN
-        low_in, high_in = self.closed in ("both", "left"), self.closed in ("both", "right")
+        low_in, high_in = (
+            self.closed in ("both", "left"),
+            self.closed in ("both", "right"),
+        )
         above = self.low is None or value > self.low or (low_in and value == self.low)
-        below = self.high is None or value < self.high or (high_in and value == self.high)
+        below = (
+            self.high is None or value < self.high or (high_in and value == self.high)
+        )
         return above and below
 
     def __str__(self) -> str:
         name = "an int" if self.kind is int else "a number"
-        low_in, high_in = self.closed in ("both", "left"), self.closed in ("both", "right")
+        low_in, high_in = (
+            self.closed in ("both", "left"),
+            self.closed in ("both", "right"),
+        )
         if self.high is None:
             return f"{name} {'>=' if low_in else '>'} {self.low}"
         if self.low is None:
             return f"{name} {'<=' if high_in else '<'} {self.high}"
-        return f"{name} in {'[' if low_in else '('}{self.low}, {self.high}{']' if high_in else ')'}"
+        left, right = "[" if low_in else "(", "]" if high_in else ")"
+        return f"{name} in {left}{self.low}, {self.high}{right}"
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,11 @@ def _satisfies(value, constraint) -> bool:
     if constraint == "boolean":
         return isinstance(value, bool | np.bool_)
     if constraint == "random_state":
-        return value is None or Interval(int, 0)(value) or isinstance(value, np.random.RandomState)
+        return (
+            value is None
+            or Interval(int, 0)(value)
+            or isinstance(value, np.random.RandomState)
+        )
     if isinstance(constraint, set | frozenset):
         return isinstance(value, str) and value in constraint
     return constraint(value)
@@ -101,7 +119,8 @@ def validate_params(estimator) -> None:
 
 
 def check_sample_weight(sample_weight, X, dtype=np.float64) -> np.ndarray:
-    """``sample_weight`` as an array (ones when None): finite, non-negative, positive sum.
+    """``sample_weight`` as an array (ones when None): finite, non-negative, positive
+    sum.
 
     scikit-learn's helper checks the shape, finiteness and an all-zero weight
     (with the message its check suite expects); the sign rule is ours.
@@ -113,7 +132,7 @@ def check_sample_weight(sample_weight, X, dtype=np.float64) -> np.ndarray:
 
 
 def generator(random_state) -> np.random.Generator:
-    """A numpy Generator seeded from a scikit-learn ``random_state`` (None, int or RandomState)."""
+    """A Generator from a scikit-learn ``random_state`` (None, int, RandomState)."""
     return np.random.default_rng(check_random_state(random_state).randint(2**31))
 
 
@@ -127,7 +146,7 @@ def check_int(name: str, value, *, low: int, allow_none: bool = False) -> None:
 
 
 def check_counts(**values) -> None:
-    """Raise unless every keyword value is an integer >= 1, naming the first that is not."""
+    """Raise unless all keyword value is an integer >= 1; name the first failing."""
     for name, value in values.items():
         check_int(name, value, low=1)
 
@@ -139,7 +158,7 @@ def check_positive(name: str, value) -> None:
 
 
 def resolve_max_features(value, n_features: int) -> int:
-    """Turn a valid ``max_features`` (int, float in (0, 1], 'sqrt', 'log2' or None) into a count."""
+    """``max_features`` (int, float in (0, 1], 'sqrt', 'log2', None) as a count."""
     if value is None:
         return n_features
     if isinstance(value, str):
@@ -148,7 +167,8 @@ def resolve_max_features(value, n_features: int) -> int:
     if isinstance(value, numbers.Integral):
         if value > n_features:
             raise ValueError(
-                f"max_features must be in [1, n_features={n_features}] when an int, got {value!r}."
+                f"max_features must be in [1, n_features={n_features}] when an int, "
+                f"got {value!r}."
             )
         return int(value)
     return max(1, int(value * n_features))

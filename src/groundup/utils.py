@@ -178,7 +178,9 @@ def median(values) -> float:
     return float(statistics.median(values))
 
 
-def timeit(fn: Callable[[], object], repeats: int = 5, warmup: int = 1, device=None) -> float:
+def timeit(
+    fn: Callable[[], object], repeats: int = 5, warmup: int = 1, device=None
+) -> float:
     """Median wall-clock seconds of ``fn()`` over ``repeats`` calls."""
     return median(interleaved({"fn": fn}, repeats, warmup, device)["fn"])
 

@@ -32,7 +32,9 @@ SHOTS = ROOT / "_build" / "e2e"
 
 def toc_pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [toc["root"]] + [
+        c["file"] for part in toc["parts"] for c in part["chapters"]
+    ]
 
 
 PAGES = toc_pages()
@@ -75,7 +77,9 @@ def browser():
         "--window-size=1280,900",
     ):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.set_capability(
+        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"}
+    )
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_page_load_timeout(60)
     driver.get("about:blank")  # let the browser's start-up traffic pass first
@@ -105,7 +109,8 @@ def open_page(driver, url: str):
     wait_for(
         driver,
         "!window.MathJax || !MathJax.startup || !MathJax.startup.promise ? true : "
-        "(MathJax.startup.promise.then(() => window.__mj_done = true), window.__mj_done)",
+        "(MathJax.startup.promise.then(() => window.__mj_done = true), "
+        "window.__mj_done)",
     )
 
 
@@ -127,7 +132,8 @@ def test_page_renders_offline_without_errors(browser, server, page):
     foreign = [
         u
         for u in requested_urls(browser)
-        if u.startswith(("http:", "https:", "ws:", "wss:", "//")) and not u.startswith(server)
+        if u.startswith(("http:", "https:", "ws:", "wss:", "//"))
+        and not u.startswith(server)
     ]
     assert foreign == [], f"requests to other hosts: {foreign}"
     # every image loads
@@ -140,7 +146,38 @@ def test_page_renders_offline_without_errors(browser, server, page):
     text = browser.execute_script("return document.querySelector('main').innerText")
     assert "$$" not in text and "\\begin{" not in text
     if browser.execute_script("return document.querySelectorAll('.math').length") > 0:
-        assert browser.execute_script("return document.querySelectorAll('mjx-container').length")
+        assert browser.execute_script(
+            "return document.querySelectorAll('mjx-container').length"
+        )
+
+
+SHOW_ALL = """
+document.querySelectorAll('main details').forEach(d => d.open = true);
+document.querySelectorAll('main .toggle-button-hidden').forEach(b => b.click());
+"""
+
+WIDE_CODE = """
+return [...document.querySelectorAll('main div.highlight pre')]
+  .filter(p => !p.closest('.cell_output, .output'))  // code shown, not what it prints
+  .filter(p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 1)
+  .map(p => p.innerText.split('\\n').reduce((a, l) => l.length > a.length ? l : a, ''))
+"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_code_fits_the_column_at_1280_pixels(browser, server, page):
+    """No code block (cells, included package code, solutions) scrolls sideways."""
+    open_page(browser, urljoin(server, f"{page}.html"))
+    assert browser.get_window_size()["width"] == 1280
+    browser.execute_script(SHOW_ALL)
+    time.sleep(0.3)  # let the toggles open
+    hidden = browser.execute_script(
+        "return [...document.querySelectorAll('main div.highlight pre')]"
+        ".filter(p => p.offsetParent === null).length"
+    )
+    assert hidden == 0, f"{hidden} code blocks stayed hidden: the test cannot see them"
+    wide = browser.execute_script(WIDE_CODE)
+    assert wide == [], f"code blocks scroll sideways; their longest lines: {wide}"
 
 
 def test_internal_links_resolve(browser, server):
@@ -171,7 +208,8 @@ def test_search_finds_a_chapter_term(browser, server):
     )
     assert count and count > 0
     hits = browser.execute_script(
-        "return [...document.querySelectorAll('#search-results ul.search li a')].map(a => a.href)"
+        "return [...document.querySelectorAll('#search-results ul.search li "
+        "a')].map(a => a.href)"
     )
     assert any("01_random_forest" in h for h in hits)
 
@@ -196,7 +234,8 @@ def test_notebook_download_is_a_plain_executed_notebook(browser, server, page):
 def test_student_editions_are_linked_and_plain(browser, server):
     open_page(browser, urljoin(server, "book/how_to_use.html"))
     links = browser.execute_script(
-        "return [...document.querySelectorAll('a[href*=\"student/\"]')].map(a => a.href)"
+        "return [...document.querySelectorAll('a[href*=\"student/\"]')]"
+        ".map(a => a.href)"
     )
     notebooks = [u for u in links if u.endswith(".ipynb")]
     assert len(notebooks) == len(CHAPTERS) and any(u.endswith(".zip") for u in links)

@@ -40,7 +40,11 @@ class Assets(HTMLParser):
         attrs = dict(attrs)
         if tag in ("script", "img") and attrs.get("src"):
             self.loaded.append(attrs["src"])
-        if tag == "link" and attrs.get("rel") in ("stylesheet", "preload") and attrs.get("href"):
+        if (
+            tag == "link"
+            and attrs.get("rel") in ("stylesheet", "preload")
+            and attrs.get("href")
+        ):
             self.loaded.append(attrs["href"])
         if tag == "img":
             self.images.append(attrs)
@@ -76,7 +80,9 @@ def test_chapter_offers_its_executed_notebook(page):
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     with_output = [c for c in code if c.get("outputs")]
     assert len(with_output) >= len(code) // 3, f"{name}: the download lost its outputs"
-    assert any("image/png" in o.get("data", {}) for c in code for o in c.get("outputs", []))
+    assert any(
+        "image/png" in o.get("data", {}) for c in code for o in c.get("outputs", [])
+    )
 
 
 def test_math_is_served_by_the_book():

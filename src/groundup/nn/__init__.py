@@ -26,10 +26,13 @@ _MODULES = {
         "get_activation", "leaky_relu", "mish", "prelu", "relu", "selu", "sigmoid",
         "silu", "softplus", "step", "swish", "tanh",
     ],
-    "feedforward": ["FeedForward", "GLUFeedForward", "GLU_VARIANTS", "glu_hidden_width"],
+    "feedforward": [
+        "FeedForward", "GLUFeedForward", "GLU_VARIANTS", "glu_hidden_width",
+    ],
     "smooth": [
-        "logsumexp", "reinforce_loss", "smooth_max", "soft_accuracy", "soft_accuracy_loss",
-        "soft_argmax", "soft_f1", "soft_f1_loss", "soft_onehot_argmax", "soft_topk",
+        "logsumexp", "reinforce_loss", "smooth_max", "soft_accuracy",
+        "soft_accuracy_loss", "soft_argmax", "soft_f1", "soft_f1_loss",
+        "soft_onehot_argmax", "soft_topk",
     ],
     "receptive_field": [
         "Layer", "POINTWISE", "Parallel", "ReceptiveField", "alexnet_v2", "bottom_up",
@@ -37,23 +40,24 @@ _MODULES = {
         "top_down", "vgg_16",
     ],
     "checkpoint": [
-        "SavedTensorMeter", "ScheduleCost", "binomial", "binomial_cost", "brute_force_cost",
-        "checkpoint_sequential", "plain_backward", "recompute_all", "run_schedule",
-        "schedule_cost", "segment_schedule", "store_all",
+        "CheckpointedSegment", "SavedTensorMeter", "ScheduleCost", "binomial",
+        "binomial_cost", "brute_force_cost", "checkpoint_sequential", "plain_backward",
+        "recompute_all", "run_schedule", "schedule_cost", "segment_schedule",
+        "store_all",
     ],
     "gradcheck": ["numerical_gradient", "relative_error"],
     "rnn": ["RNN", "TorchRNN", "one_hot"],
     "transformer": [
         "Decoder", "DecoderLayer", "Encoder", "EncoderLayer", "FF_ACTIVATIONS",
-        "MultiHeadAttention", "PositionwiseFeedForward", "Transformer", "autograd_depth",
-        "causal_mask", "padding_mask", "scaled_dot_product_attention",
+        "LayerStack", "MultiHeadAttention", "PositionwiseFeedForward", "Transformer",
+        "autograd_depth", "causal_mask", "padding_mask", "scaled_dot_product_attention",
         "sinusoidal_positional_encoding",
     ],
     "streams": ["Stream", "streaming_actions"],
     "frame_metrics": ["average_precision", "calibrated_frame_map", "frame_map"],
     "oadtr": [
-        "GRUDetector", "OadTR", "evaluate", "future_labels", "oadtr_loss", "predict_stream",
-        "stream_dataset", "train_detector", "windows",
+        "GRUDetector", "OadTR", "evaluate", "future_labels", "oadtr_loss",
+        "predict_stream", "stream_dataset", "train_detector", "windows",
     ],
 }  # fmt: skip
 _HOME = {name: module for module, names in _MODULES.items() for name in names}

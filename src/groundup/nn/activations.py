@@ -23,7 +23,7 @@ def step(x: torch.Tensor) -> torch.Tensor:
 
 
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
-    """1 / (1 + e^-x), written with exp of -|x| so it never overflows (eq. act-sigmoid)."""
+    """1 / (1 + e^-x) (eq. ``act-sigmoid``), via exp(-|x|): it never overflows."""
     z = torch.exp(-x.abs())
     return torch.where(x >= 0, 1 / (1 + z), z / (1 + z))
 
@@ -97,10 +97,14 @@ DERIVATIVES = {
     "tanh": lambda x: 1 - tanh(x) ** 2,
     "relu": lambda x: (x > 0).to(x.dtype),
     "leaky_relu": lambda x: torch.where(x >= 0, 1.0, 0.01).to(x.dtype),
-    "elu": lambda x: torch.where(x > 0, torch.ones_like(x), torch.exp(torch.clamp(x, max=0))),
+    "elu": lambda x: torch.where(
+        x > 0, torch.ones_like(x), torch.exp(torch.clamp(x, max=0))
+    ),
     "selu": lambda x: (
         SELU_SCALE
-        * torch.where(x > 0, torch.ones_like(x), SELU_ALPHA * torch.exp(torch.clamp(x, max=0)))
+        * torch.where(
+            x > 0, torch.ones_like(x), SELU_ALPHA * torch.exp(torch.clamp(x, max=0))
+        )
     ),
     "gelu": lambda x: 0.5 * (1 + torch.erf(x / math.sqrt(2))) + x * _normal_pdf(x),
     "silu": lambda x: sigmoid(x) * (1 + x * (1 - sigmoid(x))),
@@ -126,5 +130,7 @@ ACTIVATIONS = {
 def get_activation(name: str):
     """The activation function called ``name``."""
     if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}.")
+        raise ValueError(
+            f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}."
+        )
     return ACTIVATIONS[name]

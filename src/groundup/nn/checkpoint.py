@@ -135,7 +135,11 @@ class _Packed:
 
 
 def _storage_key(tensor: torch.Tensor) -> tuple:
-    return (tensor.device.type, tensor.device.index, tensor.untyped_storage().data_ptr())
+    return (
+        tensor.device.type,
+        tensor.device.index,
+        tensor.untyped_storage().data_ptr(),
+    )
 
 
 # ----------------------------------------------------------------------------
@@ -167,7 +171,7 @@ def _run(layers: Sequence[nn.Module], x: torch.Tensor) -> torch.Tensor:
     return x
 
 
-class _Segment(torch.autograd.Function):
+class CheckpointedSegment(torch.autograd.Function):
     """Run ``layers`` without keeping anything but their input; redo it on backward.
 
     The segment's parameters are passed as inputs, so their gradients are
@@ -176,6 +180,7 @@ class _Segment(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, layers, x, *params):
+        """Run the layers with no graph; save ``x``, the parameters, the RNG state."""
         ctx.layers, ctx.rng = layers, _rng_state(x)
         ctx.x_requires_grad = x.requires_grad
         ctx.save_for_backward(x, *params)
@@ -184,11 +189,14 @@ class _Segment(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_out):
+        """Run the layers again with the graph on, and backpropagate ``grad_out``."""
         x, *params = ctx.saved_tensors
         x = x.detach().requires_grad_(ctx.x_requires_grad)
         with torch.enable_grad(), _replaying(x, ctx.rng):
             out = _run(ctx.layers, x)
-        wrt = ([x] if ctx.x_requires_grad else []) + [p for p in params if p.requires_grad]
+        wrt = ([x] if ctx.x_requires_grad else []) + [
+            p for p in params if p.requires_grad
+        ]
         grads = iter(torch.autograd.grad(out, wrt, grad_out, allow_unused=True))
         grad_x = next(grads) if ctx.x_requires_grad else None
         grad_params = [next(grads) if p.requires_grad else None for p in params]
@@ -198,7 +206,8 @@ class _Segment(torch.autograd.Function):
 def checkpoint_sequential(
     layers: Sequence[nn.Module], x: torch.Tensor, segments: int
 ) -> torch.Tensor:
-    """Run the chain ``layers`` on ``x`` keeping only the inputs of ``segments`` segments.
+    """Run the chain ``layers`` on ``x`` keeping only the inputs of ``segments``
+    segments.
 
     The segments hold ``ceil(len(layers) / segments)`` layers each, the last
     one possibly fewer, so when ``segments`` does not divide ``len(layers)``
@@ -215,7 +224,9 @@ def checkpoint_sequential(
     if not layers:
         raise ValueError("layers must hold at least one module.")
     if segments > len(layers):
-        raise ValueError(f"segments must be <= len(layers)={len(layers)}, got {segments}.")
+        raise ValueError(
+            f"segments must be <= len(layers)={len(layers)}, got {segments}."
+        )
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}.")
     size = math.ceil(len(layers) / segments)
@@ -224,7 +235,7 @@ def checkpoint_sequential(
         return _run(layers, x)
     for start, stop in bounds[:-1]:
         params = [p for layer in layers[start:stop] for p in layer.parameters()]
-        x = _Segment.apply(layers[start:stop], x, *params)
+        x = CheckpointedSegment.apply(layers[start:stop], x, *params)
     start, stop = bounds[-1]
     return _run(layers[start:stop], x)
 
@@ -247,7 +258,7 @@ def checkpoint_sequential(
 
 @dataclass(frozen=True)
 class ScheduleCost:
-    """What a schedule costs: forward steps outside the reverse steps, and peak slots."""
+    """A schedule's cost: forward steps beyond the reverse ones, and peak slots."""
 
     advances: int
     slots: int
@@ -255,7 +266,7 @@ class ScheduleCost:
 
 
 def _reverse_from_current(actions: list, start: int, n: int) -> None:
-    """Reverse steps start+n .. start+1, recomputing from the stored x_start each time."""
+    """Reverse steps start+n .. start+1, each recomputed from the stored x_start."""
     for i in range(n, 0, -1):
         if i < n:
             actions.append(("restore", start))
@@ -275,7 +286,7 @@ def store_all(n: int) -> list[tuple[str, int]]:
 
 
 def recompute_all(n: int) -> list[tuple[str, int]]:
-    """Keep only x_0 and recompute from it for every step: n(n-1)/2 forward steps, 1 slot."""
+    """Keep only x_0, recompute from it for every step: n(n-1)/2 steps, 1 slot."""
     check_int("n", n, low=1)
     actions = [("snapshot", 0)]
     _reverse_from_current(actions, 0, n)
@@ -367,7 +378,9 @@ def _binomial(actions: list, start: int, n: int, s: int) -> None:
     if n == 1 or s == 1:
         _reverse_from_current(actions, start, n)
         return
-    m = min(range(1, n), key=lambda m: m + binomial_cost(n - m, s - 1) + binomial_cost(m, s))
+    m = min(
+        range(1, n), key=lambda m: m + binomial_cost(n - m, s - 1) + binomial_cost(m, s)
+    )
     actions.extend(("advance", start + k) for k in range(1, m + 1))
     actions.append(("snapshot", start + m))
     _binomial(actions, start + m, n - m, s - 1)
@@ -405,12 +418,16 @@ def schedule_cost(actions: Sequence[tuple[str, int]], n: int) -> ScheduleCost:
             stored.discard(i)
         elif kind == "reverse":
             if i != next_reverse or current != i - 1:
-                fail(f"expected to reverse step {next_reverse} from x_{next_reverse - 1}")
+                fail(
+                    f"expected to reverse step {next_reverse} from x_{next_reverse - 1}"
+                )
             next_reverse -= 1
         else:
             fail("unknown action")
     if next_reverse != 0:
-        raise ValueError(f"actions must reverse all {n} steps; step {next_reverse} was not.")
+        raise ValueError(
+            f"actions must reverse all {n} steps; step {next_reverse} was not."
+        )
     return ScheduleCost(advances, peak, advances + n)
 
 
@@ -438,46 +455,64 @@ def run_schedule(
     if not layers:
         raise ValueError("layers must hold at least one module.")
     schedule_cost(actions, len(layers))  # refuse an illegal schedule up front
-    meter = SavedTensorMeter.current()
-    rng: dict[int, tuple] = {}
-    stored: dict[int, torch.Tensor] = {}
-    current, grad, loss = x.detach(), None, None
-
-    def evaluate(i: int, state: torch.Tensor) -> torch.Tensor:
-        if i in rng:
-            with _replaying(state, rng[i]):
-                return layers[i - 1](state)
-        rng[i] = _rng_state(state)
-        return layers[i - 1](state)
-
+    run = _ScheduleRun(layers, x, loss_fn)
     for kind, i in actions:
-        if kind == "advance":
-            with torch.no_grad():
-                current = evaluate(i, current)
-        elif kind == "snapshot":
-            stored[i] = current
-            if meter:
-                meter.hold(current)
-        elif kind == "restore":
-            current = stored[i]
-        elif kind == "free":
-            if meter:
-                meter.release(stored[i])
-            del stored[i]
-        else:  # reverse
-            needs_grad = i > 1 or x.requires_grad
-            state = current.detach().requires_grad_(needs_grad)
-            with torch.enable_grad():
-                out = evaluate(i, state)
-                if grad is None:
-                    loss = loss_fn(out)
-                    out, grad = loss, torch.ones_like(loss)
-            torch.autograd.backward(out, grad)
-            grad = state.grad if needs_grad else None
-            del out, state
+        getattr(run, kind)(i)  # advance, snapshot, restore, free or reverse
     if x.requires_grad:  # hand the gradient on to whatever produced x
-        torch.autograd.backward(x, grad)
-    return loss.detach()
+        torch.autograd.backward(x, run.grad)
+    return run.loss.detach()
+
+
+class _ScheduleRun:
+    """A schedule being executed: one method per action, on the state it needs."""
+
+    def __init__(self, layers, x, loss_fn):
+        self.layers, self.x, self.loss_fn = layers, x, loss_fn
+        self.meter = SavedTensorMeter.current()
+        self.rng: dict[int, tuple] = {}  # each layer's random state, from its first run
+        self.stored: dict[int, torch.Tensor] = {}
+        self.current, self.grad, self.loss = x.detach(), None, None
+
+    def evaluate(self, i: int, state: torch.Tensor) -> torch.Tensor:
+        """Layer ``i`` on ``state``, replaying its random state after the first run."""
+        if i in self.rng:
+            with _replaying(state, self.rng[i]):
+                return self.layers[i - 1](state)
+        self.rng[i] = _rng_state(state)
+        return self.layers[i - 1](state)
+
+    def advance(self, i: int) -> None:
+        """Forward through layer ``i`` with no graph."""
+        with torch.no_grad():
+            self.current = self.evaluate(i, self.current)
+
+    def snapshot(self, i: int) -> None:
+        """Keep the current state as checkpoint ``i``."""
+        self.stored[i] = self.current
+        if self.meter:
+            self.meter.hold(self.current)
+
+    def restore(self, i: int) -> None:
+        """Go back to checkpoint ``i``."""
+        self.current = self.stored[i]
+
+    def free(self, i: int) -> None:
+        """Drop checkpoint ``i``."""
+        if self.meter:
+            self.meter.release(self.stored[i])
+        del self.stored[i]
+
+    def reverse(self, i: int) -> None:
+        """Backpropagate through layer ``i``, recomputed from the current state."""
+        needs_grad = i > 1 or self.x.requires_grad
+        state = self.current.detach().requires_grad_(needs_grad)
+        with torch.enable_grad():
+            out = self.evaluate(i, state)
+            if self.grad is None:  # the last layer: start from the loss
+                self.loss = self.loss_fn(out)
+                out, self.grad = self.loss, torch.ones_like(self.loss)
+        torch.autograd.backward(out, self.grad)
+        self.grad = state.grad if needs_grad else None
 
 
 def plain_backward(layers, x, loss_fn) -> torch.Tensor:

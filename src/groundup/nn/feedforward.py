@@ -36,8 +36,8 @@ def glu_hidden_width(d_model: int, dense_hidden: int | None = None) -> int:
 class FeedForward(nn.Module):
     """act(x W1 + b1) W2 + b2, with any activation of :mod:`groundup.nn.activations`."""
 
-    def __init__(self, d_model: int, d_hidden: int | None = None, activation: str = "relu",
-                 bias: bool = True):  # fmt: skip
+    def __init__(self, d_model: int, d_hidden: int | None = None,
+                 activation: str = "relu", bias: bool = True):  # fmt: skip
         super().__init__()
         self.act = get_activation(activation)
         d_hidden = 4 * d_model if d_hidden is None else d_hidden
@@ -50,17 +50,20 @@ class FeedForward(nn.Module):
 
 
 class GLUFeedForward(nn.Module):
-    """(gate(x W) * x V) W2, eq. ``act-glu``; variants glu, reglu, geglu, swiglu, bilinear.
+    """(gate(x W) * x V) W2, eq. ``act-glu``; variants glu, reglu, geglu, swiglu,
+    bilinear.
 
     ``d_hidden`` defaults to :func:`glu_hidden_width`, which matches the
     parameters of a dense block of width 4 d. Biases are off, as in Shazeer 2020.
     """
 
-    def __init__(self, d_model: int, d_hidden: int | None = None, variant: str = "swiglu",
-                 bias: bool = False):  # fmt: skip
+    def __init__(self, d_model: int, d_hidden: int | None = None,
+                 variant: str = "swiglu", bias: bool = False):  # fmt: skip
         super().__init__()
         if variant not in GLU_VARIANTS:
-            raise ValueError(f"variant must be one of {sorted(GLU_VARIANTS)}, got {variant!r}.")
+            raise ValueError(
+                f"variant must be one of {sorted(GLU_VARIANTS)}, got {variant!r}."
+            )
         self.variant = variant
         self.gate = GLU_VARIANTS[variant]
         d_hidden = glu_hidden_width(d_model) if d_hidden is None else d_hidden
@@ -69,6 +72,6 @@ class GLUFeedForward(nn.Module):
         self.w2 = nn.Linear(d_hidden, d_model, bias=bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(..., d_model) -> (..., d_model): w2(g(W x) * V x), g the gate (none: bilinear)."""
+        """(..., d_model) -> (..., d_model): w2(g(W x) * V x), g the gate."""
         gate = self.w(x) if self.gate is None else self.gate(self.w(x))
         return self.w2(gate * self.v(x))

@@ -18,7 +18,8 @@ def _ranked_counts(scores: np.ndarray, positive: np.ndarray):
     """True and false positives above each distinct score threshold, highest first."""
     order = np.argsort(-scores, kind="mergesort")
     scores, positive = scores[order], positive[order]
-    last = np.r_[np.flatnonzero(np.diff(scores)), len(scores) - 1]  # end of each tie group
+    # end of each tie group
+    last = np.r_[np.flatnonzero(np.diff(scores)), len(scores) - 1]
     tp = np.cumsum(positive)[last]
     fp = (last + 1) - tp
     return tp.astype(float), fp.astype(float)
@@ -27,9 +28,13 @@ def _ranked_counts(scores: np.ndarray, positive: np.ndarray):
 def _check(scores, labels) -> tuple[np.ndarray, np.ndarray]:
     scores, labels = np.asarray(scores, dtype=float), np.asarray(labels)
     if scores.ndim != 2:
-        raise ValueError(f"scores must have shape (n_frames, n_classes), got {scores.shape}.")
+        raise ValueError(
+            f"scores must have shape (n_frames, n_classes), got {scores.shape}."
+        )
     if labels.shape != (len(scores),):
-        raise ValueError(f"labels must have shape ({len(scores)},), got {labels.shape}.")
+        raise ValueError(
+            f"labels must have shape ({len(scores)},), got {labels.shape}."
+        )
     if labels.min() < 0 or labels.max() >= scores.shape[1]:
         raise ValueError(f"labels must be class ids in 0..{scores.shape[1] - 1}.")
     return scores, labels
@@ -54,11 +59,17 @@ def average_precision(scores, positive, calibrated: bool = False) -> float:
 
 def _mean_ap(scores, labels, background, calibrated) -> float:
     scores, labels = _check(scores, labels)
-    classes = [c for c in range(scores.shape[1]) if c != background and np.any(labels == c)]
+    classes = [
+        c for c in range(scores.shape[1]) if c != background and np.any(labels == c)
+    ]
     if not classes:
-        raise ValueError("labels must contain at least one action (non-background) frame.")
+        raise ValueError(
+            "labels must contain at least one action (non-background) frame."
+        )
     return float(
-        np.mean([average_precision(scores[:, c], labels == c, calibrated) for c in classes])
+        np.mean(
+            [average_precision(scores[:, c], labels == c, calibrated) for c in classes]
+        )
     )
 
 

@@ -13,10 +13,14 @@ from collections.abc import Callable
 import numpy as np
 
 
-def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """d f / d x by centred differences; ``f`` reads ``x``, which is perturbed in place."""
+def numerical_gradient(
+    f: Callable[[], float], x: np.ndarray, eps: float = 1e-6
+) -> np.ndarray:
+    """d f / d x by centred differences; ``f`` reads ``x``, perturbed in place."""
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError("x must be a float64 numpy array (finite differences need the precision).")
+        raise TypeError(
+            "x must be a float64 numpy array (finite differences need the precision)."
+        )
     grad = np.zeros_like(x)
     flat, g = x.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):

@@ -35,15 +35,20 @@ from .transformer import Decoder, Encoder, causal_mask
 
 def _check_window(x: torch.Tensor, history: int, n_features: int) -> None:
     if x.ndim != 3:
-        raise ValueError(f"x must have shape (batch, history, n_features), got {tuple(x.shape)}.")
+        raise ValueError(
+            f"x must have shape (batch, history, n_features), got {tuple(x.shape)}."
+        )
     if x.shape[1] != history:
         raise ValueError(f"x must hold history={history} chunks, got {x.shape[1]}.")
     if x.shape[2] != n_features:
-        raise ValueError(f"x must have n_features={n_features} features, got {x.shape[2]}.")
+        raise ValueError(
+            f"x must have n_features={n_features} features, got {x.shape[2]}."
+        )
 
 
 class OadTR(nn.Module):
-    """Encoder with a task token, decoder with learnable future queries, joint classifier.
+    """Encoder with a task token, decoder with learnable future queries, joint
+    classifier.
 
     ``task_token=False`` replaces the token by mean pooling over the encoder
     outputs; ``decoder=False`` drops the decoder (the classifier then sees the
@@ -85,8 +90,12 @@ class OadTR(nn.Module):
         self.use_task_token, self.use_decoder = task_token, decoder
         d_ff = d_ff or d_model  # the official configuration: feed-forward width = D
         self.embed = nn.Linear(n_features, d_model)
-        self.task_token = nn.Parameter(torch.zeros(1, 1, d_model)) if task_token else None
-        self.positions = nn.Parameter(torch.zeros(1, history + int(task_token), d_model))
+        self.task_token = (
+            nn.Parameter(torch.zeros(1, 1, d_model)) if task_token else None
+        )
+        self.positions = nn.Parameter(
+            torch.zeros(1, history + int(task_token), d_model)
+        )
         nn.init.trunc_normal_(self.positions, std=0.02)
         self.dropout = nn.Dropout(dropout)
         # pre-norm encoder; its final LayerNorm is the official "pre_head_ln"
@@ -96,7 +105,8 @@ class OadTR(nn.Module):
         head_in = d_model
         if decoder:
             self.queries = nn.Parameter(torch.zeros(1, n_future, d_model))
-            self.decoder = Decoder(  # post-norm, as the official (Informer-style) decoder
+            # post-norm, as the official (Informer-style) decoder
+            self.decoder = Decoder(
                 decoder_layers, d_model, decoder_heads, decoder_d_ff or d_ff, dropout,
                 False, activation,
             )  # fmt: skip
@@ -106,7 +116,7 @@ class OadTR(nn.Module):
         self.head = nn.Linear(head_in, n_classes)
 
     def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """The classifier's input (B, head_in) and the decoder outputs (B, l_d, d) or None."""
+        """The classifier's input (B, head_in), decoder outputs (B, l_d, d) or None."""
         _check_window(x, self.history, self.n_features)
         h = self.embed(x)  # (B, T, d)
         if self.use_task_token:  # appended last, as in the official code
@@ -118,10 +128,12 @@ class OadTR(nn.Module):
         queries = self.queries.expand(len(x), -1, -1)
         mask = causal_mask(self.n_future, device=x.device)
         future = self.decoder_norm(self.decoder(queries, memory, tgt_mask=mask))
-        return torch.cat([summary, future.mean(dim=1)], dim=-1), future  # eq. oadtr-head
+        return torch.cat(
+            [summary, future.mean(dim=1)], dim=-1
+        ), future  # eq. oadtr-head
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Logits for the current chunk (B, K) and the next ``n_future`` (B, l_d, K) or None."""
+        """Logits of the current chunk (B, K), of the next ``n_future`` or None."""
         joint, future = self.features(x)
         return self.head(joint), None if future is None else self.future_head(future)
 
@@ -159,7 +171,7 @@ class GRUDetector(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Logits for the current chunk (B, K) and the anticipated ones (B, n_future, K)."""
+        """Logits of the current chunk (B, K) and anticipated ones (B, n_future, K)."""
         _check_window(x, self.history, self.n_features)
         _, h = self.gru(self.dropout(torch.relu(self.embed(x))))
         h = h[0]  # (B, hidden)
@@ -202,25 +214,29 @@ def windows(features: torch.Tensor, history: int) -> torch.Tensor:
     check_int("history", history, low=1)
     if features.ndim != 2:
         raise ValueError(
-            f"features must have shape (length, n_features), got {tuple(features.shape)}."
+            "features must have shape (length, n_features), got "
+            f"{tuple(features.shape)}."
         )
     padded = F.pad(features, (0, 0, history - 1, 0))
     return padded.unfold(0, history, 1).transpose(1, 2)  # (L, history, F)
 
 
 def future_labels(labels: torch.Tensor, n_future: int) -> torch.Tensor:
-    """(L,) -> (L, n_future): the labels of chunks t+1 .. t+n_future (0 past the end)."""
+    """(L,) -> (L, n_future): labels of chunks t+1 .. t+n_future (0 past the end)."""
     padded = F.pad(labels, (0, n_future))
     return padded.unfold(0, n_future + 1, 1)[:, 1:]
 
 
 @torch.no_grad()
-def predict_stream(model: nn.Module, features: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
-    """Class probabilities (L, K) for every chunk of one stream, each from its causal window."""
+def predict_stream(
+    model: nn.Module, features: torch.Tensor, batch_size: int = 512
+) -> torch.Tensor:
+    """Class probabilities (L, K) of every chunk of a stream, from its causal window."""
     model.eval()
     w = windows(features, model.history)
     out = [
-        torch.softmax(model(w[i : i + batch_size])[0], dim=-1) for i in range(0, len(w), batch_size)
+        torch.softmax(model(w[i : i + batch_size])[0], dim=-1)
+        for i in range(0, len(w), batch_size)
     ]
     return torch.cat(out)
 
@@ -261,7 +277,9 @@ def train_detector(
     check_int("batch_size", batch_size, low=1)
     X, y, y_future = stream_dataset(streams, model.history, model.n_future)
     generator = torch.Generator().manual_seed(seed)
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=1e-4, fused=True)
+    optimiser = torch.optim.Adam(
+        model.parameters(), lr=lr, weight_decay=1e-4, fused=True
+    )
     model.train()
     losses = []
     for _ in progress(range(steps), desc=type(model).__name__):
@@ -278,7 +296,9 @@ def train_detector(
 
 def evaluate(model: nn.Module, streams) -> dict[str, float]:
     """Per-frame mAP and mcAP over the action classes, on every chunk of ``streams``."""
-    scores = torch.cat([predict_stream(model, torch.as_tensor(s.features)) for s in streams])
+    scores = torch.cat(
+        [predict_stream(model, torch.as_tensor(s.features)) for s in streams]
+    )
     labels = np.concatenate([s.labels for s in streams])
     return {
         "mAP": frame_map(scores.numpy(), labels),

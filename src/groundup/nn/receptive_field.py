@@ -76,7 +76,7 @@ class ReceptiveField:
         return start, start + self.size - 1
 
     def centre(self, i: int) -> float:
-        """Centre of the input region seen by output unit ``i`` (an index, or a half)."""
+        """Centre of the input region seen by output unit ``i`` (index or half)."""
         start, end = self.region(i)
         return (start + end) / 2
 
@@ -104,13 +104,15 @@ def _merge(block: Parallel) -> Layer:
     fields = [bottom_up(list(path)) for path in block.paths]
     if len({f.stride for f in fields}) > 1:
         raise ValueError(
-            f"misaligned paths in {block.name or 'a parallel block'}: effective strides "
+            f"misaligned paths in {block.name or 'a parallel block'}: effective "
+            "strides "
             f"{[f.stride for f in fields]} differ."
         )
     offsets = {(f.size - 1) / 2 - f.padding for f in fields}
     if len(offsets) > 1:
         raise ValueError(
-            f"misaligned paths in {block.name or 'a parallel block'}: region centres differ "
+            f"misaligned paths in {block.name or 'a parallel block'}: region centres "
+            "differ "
             f"(offsets {sorted(offsets)})."
         )
     widest = max(fields, key=lambda f: f.size)
@@ -126,7 +128,7 @@ def top_down(spec) -> int:
 
 
 def bottom_up(spec) -> ReceptiveField:
-    """Formula two: RF_l = RF_(l-1) + (k_l - 1) prod_(i<l) s_i, with S and P alongside."""
+    """Formula two: RF_l = RF_(l-1) + (k_l - 1) prod_(i<l) s_i; S and P alongside."""
     size, jump, padding = 1, 1, 0
     for layer in _flatten(spec):
         size += (layer.effective_kernel - 1) * jump
@@ -201,7 +203,9 @@ def _linearised(model: nn.Module) -> nn.Module:
         if isinstance(child, nn.MaxPool2d):
             if _pair(child.dilation) != 1:
                 raise ValueError("dilated max pooling is not supported.")
-            pool = nn.AvgPool2d(child.kernel_size, child.stride, child.padding, child.ceil_mode)
+            pool = nn.AvgPool2d(
+                child.kernel_size, child.stride, child.padding, child.ceil_mode
+            )
             setattr(model, name, pool)
         elif isinstance(child, nn.Conv2d):
             nn.init.ones_(child.weight)
@@ -218,10 +222,14 @@ def _linearised(model: nn.Module) -> nn.Module:
     return model
 
 
-def empirical_receptive_field(model: nn.Module, input_size: int, channels: int = 1) -> int:
+def empirical_receptive_field(
+    model: nn.Module, input_size: int, channels: int = 1
+) -> int:
     """Width of the input region with non-zero gradient for the centre output unit."""
     probe = _linearised(model).double()
-    x = torch.ones(1, channels, input_size, input_size, dtype=torch.float64, requires_grad=True)
+    x = torch.ones(
+        1, channels, input_size, input_size, dtype=torch.float64, requires_grad=True
+    )
     out = probe(x)
     h, w = out.shape[-2:]
     out[0, :, h // 2, w // 2].sum().backward()

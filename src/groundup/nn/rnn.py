@@ -28,7 +28,9 @@ def _softmax(o: np.ndarray) -> np.ndarray:
 class RNN:
     """Parameters U (H x D), W (H x H), V (K x H), b (H,), c (K,) as float64 arrays."""
 
-    def __init__(self, n_in: int, n_hidden: int, n_out: int, seed: int = 0, scale: float = 0.3):
+    def __init__(
+        self, n_in: int, n_hidden: int, n_out: int, seed: int = 0, scale: float = 0.3
+    ):
         check_counts(n_in=n_in, n_hidden=n_hidden, n_out=n_out)
         rng = np.random.default_rng(seed)
         self.params = {
@@ -47,7 +49,9 @@ class RNN:
         if y.shape != (X.shape[0],):
             raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}.")
         if y.min() < 0 or y.max() >= K:
-            raise ValueError(f"y must hold class ids in 0..{K - 1}, got {y.min()}..{y.max()}.")
+            raise ValueError(
+                f"y must hold class ids in 0..{K - 1}, got {y.min()}..{y.max()}."
+            )
 
     def forward(self, X: np.ndarray, y: np.ndarray, h0: np.ndarray | None = None):
         """Loss and the cache of every h(t) and yhat(t); X is (tau, D), y is (tau,)."""
@@ -75,14 +79,21 @@ class RNN:
         it must agree with the full sweep up to rounding.
         """
         check_int("truncate", truncate, low=1, allow_none=True)
-        p, X, y, h, yhat = self.params, cache["X"], cache["y"], cache["h"], cache["yhat"]
+        p, X, y, h, yhat = (
+            self.params,
+            cache["X"],
+            cache["y"],
+            cache["h"],
+            cache["yhat"],
+        )
         tau = len(y)
         err = yhat.copy()
         err[np.arange(tau), y] -= 1  # yhat(t) - y(t), the gradient of L(t) at o(t)
         grads = {"V": err.T @ h[1:], "c": err.sum(axis=0)}
         grads.update({k: np.zeros_like(p[k]) for k in ("U", "W", "b")})
         if truncate is None:
-            carry = np.zeros(p["W"].shape[0])  # diag(1 - h(t+1)^2) delta(t+1); 0 after tau
+            # diag(1 - h(t+1)^2) delta(t+1); 0 after tau
+            carry = np.zeros(p["W"].shape[0])
             for t in range(tau - 1, -1, -1):
                 # delta(t) = V^T (yhat(t) - y(t)) + W^T diag(1 - h(t+1)^2) delta(t+1)
                 delta = p["V"].T @ err[t] + p["W"].T @ carry
@@ -108,7 +119,9 @@ def one_hot(ids: np.ndarray, n: int) -> np.ndarray:
     """Rows of the identity: token ids as input vectors."""
     ids = np.asarray(ids)
     if ids.min() < 0 or ids.max() >= n:
-        raise ValueError(f"token ids must lie in 0..{n - 1}, got {ids.min()}..{ids.max()}.")
+        raise ValueError(
+            f"token ids must lie in 0..{n - 1}, got {ids.min()}..{ids.max()}."
+        )
     return np.eye(n)[ids]
 
 

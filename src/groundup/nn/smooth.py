@@ -32,13 +32,17 @@ def logsumexp(x: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> torch
 smooth_max = logsumexp
 
 
-def soft_onehot_argmax(x: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> torch.Tensor:
+def soft_onehot_argmax(
+    x: torch.Tensor, dim: int = -1, temperature: float = 1.0
+) -> torch.Tensor:
     """softmax(x / tau): the smooth one-hot of the argmax (eq. sm-softmax)."""
     _check_temperature(temperature)
     return torch.exp((x - logsumexp(x, dim, temperature).unsqueeze(dim)) / temperature)
 
 
-def soft_argmax(x: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> torch.Tensor:
+def soft_argmax(
+    x: torch.Tensor, dim: int = -1, temperature: float = 1.0
+) -> torch.Tensor:
     """Expected index under softmax(x / tau), indices counted from 0 (eq. sm-argmax)."""
     p = soft_onehot_argmax(x, dim, temperature)
     index = torch.arange(x.shape[dim], dtype=x.dtype, device=x.device)
@@ -69,11 +73,14 @@ def soft_topk(x: torch.Tensor, k: int, temperature: float = 1.0) -> torch.Tensor
 def _check_probs(probs: torch.Tensor, targets: torch.Tensor) -> None:
     if probs.shape[0] != targets.shape[0]:
         raise ValueError(
-            f"probs and targets must have the same number of rows, got {probs.shape[0]} "
+            "probs and targets must have the same number of rows, got "
+            f"{probs.shape[0]} "
             f"and {targets.shape[0]}."
         )
     if probs.dim() not in (1, 2):
-        raise ValueError(f"probs must be (n,) or (n, n_classes), got shape {tuple(probs.shape)}.")
+        raise ValueError(
+            f"probs must be (n,) or (n, n_classes), got shape {tuple(probs.shape)}."
+        )
     if torch.any(probs < 0) or torch.any(probs > 1):
         raise ValueError("probs must lie in [0, 1].")
 
@@ -91,7 +98,9 @@ def soft_accuracy(probs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return probs.gather(1, targets.long()[:, None]).mean()
 
 
-def soft_f1(probs: torch.Tensor, targets: torch.Tensor, average: str = "binary") -> torch.Tensor:
+def soft_f1(
+    probs: torch.Tensor, targets: torch.Tensor, average: str = "binary"
+) -> torch.Tensor:
     """2 sum(t p) / sum(t + p) (eq. sm-f1); ``average="macro"`` averages over classes.
 
     On hard 0/1 ``probs`` it equals the F1 score.
@@ -134,12 +143,16 @@ def reinforce_loss(
     baseline and the estimate would shrink by (S - 1) / S.
     """
     if logits.dim() != 1:
-        raise ValueError(f"logits must be one-dimensional, got shape {tuple(logits.shape)}.")
+        raise ValueError(
+            f"logits must be one-dimensional, got shape {tuple(logits.shape)}."
+        )
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 2:
         raise ValueError(f"samples must be an integer >= 2, got {samples!r}.")
     p = torch.sigmoid(logits.detach()).expand(samples, -1)
     actions = torch.bernoulli(p, generator=generator)
-    rewards = torch.stack([torch.as_tensor(reward(a), dtype=logits.dtype) for a in actions])
+    rewards = torch.stack(
+        [torch.as_tensor(reward(a), dtype=logits.dtype) for a in actions]
+    )
     # leave-one-out baseline: R_s - mean_{j != s} R_j = S / (S - 1) (R_s - mean R)
     advantage = (rewards - rewards.mean()) * samples / (samples - 1)
     log_p = -torch.nn.functional.binary_cross_entropy_with_logits(

@@ -16,7 +16,7 @@ from .._validation import check_counts, check_positive
 
 @dataclass(frozen=True)
 class Stream:
-    """One video: ``features`` (length, n_features) float32, ``labels`` (length,) int64."""
+    """A video: ``features`` (length, n_features) float32 and ``labels`` (length,)."""
 
     features: np.ndarray
     labels: np.ndarray
@@ -53,11 +53,14 @@ def streaming_actions(
     a training and a test set share the first and differ in the second.
     Same seeds, same videos.
     """
-    check_counts(n_videos=n_videos, length=length, n_actions=n_actions, n_features=n_features)
+    check_counts(
+        n_videos=n_videos, length=length, n_actions=n_actions, n_features=n_features
+    )
     for name, (low, high) in (("duration", duration), ("gap", gap)):
         if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high):
             raise ValueError(
-                f"{name} must be a pair of integers 1 <= low <= high, got {(low, high)}."
+                f"{name} must be a pair of integers 1 <= low <= high, got "
+                f"{(low, high)}."
             )
     check_positive("signal", signal)
     check_positive("noise", noise)
@@ -72,12 +75,25 @@ def streaming_actions(
     successor[cycle] = np.roll(cycle, -1)
     rng = np.random.default_rng(seed)
     return [
-        _video(rng, length, onset, body, successor, duration, gap, noise, false_starts, grammar)
+        _video(
+            rng,
+            length,
+            onset,
+            body,
+            successor,
+            duration,
+            gap,
+            noise,
+            false_starts,
+            grammar,
+        )
         for _ in range(n_videos)
     ]
 
 
-def _video(rng, length, onset, body, successor, duration, gap, noise, false_starts, grammar):
+def _video(
+    rng, length, onset, body, successor, duration, gap, noise, false_starts, grammar
+):
     n_features = body.shape[1]
     mean = np.zeros((length, n_features))
     labels = np.zeros(length, dtype=np.int64)

@@ -14,7 +14,8 @@ from torch import nn
 
 
 def scaled_dot_product_attention(q, k, v, mask=None):
-    """softmax(q k^T / sqrt(d_k) + mask) v, eq. ``tf-attention``; returns (output, weights).
+    """softmax(q k^T / sqrt(d_k) + mask) v, eq. ``tf-attention``; returns (output,
+    weights).
 
     q: (..., Lq, d_k), k: (..., Lk, d_k), v: (..., Lk, d_v); mask broadcastable
     to (..., Lq, Lk).
@@ -30,7 +31,8 @@ def scaled_dot_product_attention(q, k, v, mask=None):
 
 
 def autograd_depth(output: torch.Tensor) -> int:
-    """The number of operations on the longest chain of autograd's graph behind ``output``.
+    """The number of operations on the longest chain of autograd's graph behind
+    ``output``.
 
     Operations on one chain depend on each other and must run one after
     another, whatever the hardware: this counts the "sequential operations"
@@ -38,7 +40,9 @@ def autograd_depth(output: torch.Tensor) -> int:
     grows with L; attention's chain does not). Leaves count as one node.
     """
     if not isinstance(output, torch.Tensor) or output.grad_fn is None:
-        raise ValueError("output must be a tensor computed by operations recorded by autograd.")
+        raise ValueError(
+            "output must be a tensor computed by operations recorded by autograd."
+        )
     depth: dict = {}
     stack = [(output.grad_fn, False)]
     while stack:  # iterative post-order: graphs of long recurrences are deep
@@ -58,17 +62,19 @@ def causal_mask(length: int, device=None) -> torch.Tensor:
 
 
 def padding_mask(tokens: torch.Tensor, pad: int) -> torch.Tensor:
-    """(B, 1, 1, L) boolean: False at padding tokens, for keys of every head and query."""
+    """(B, 1, 1, L) boolean: False at padding keys, for every head and query."""
     return (tokens != pad)[:, None, None, :]
 
 
 class MultiHeadAttention(nn.Module):
-    """h attention heads on d/h-dimensional projections, concatenated (eq. tf-multihead)."""
+    """h heads on d/h-dimensional projections, concatenated (eq. ``tf-multihead``)."""
 
     def __init__(self, d_model: int, n_heads: int, bias: bool = True):
         super().__init__()
         if d_model % n_heads:
-            raise ValueError(f"n_heads must divide d_model={d_model}, got n_heads={n_heads}.")
+            raise ValueError(
+                f"n_heads must divide d_model={d_model}, got n_heads={n_heads}."
+            )
         self.n_heads, self.d_k = n_heads, d_model // n_heads
         self.w_q = nn.Linear(d_model, d_model, bias=bias)
         self.w_k = nn.Linear(d_model, d_model, bias=bias)
@@ -86,13 +92,18 @@ class MultiHeadAttention(nn.Module):
             self._split(self.w_k(key)),
             self._split(self.w_v(value)),
         )
-        out, self.attention = scaled_dot_product_attention(q, k, v, mask)  # (B, h, Lq, d_k)
-        out = out.transpose(1, 2).reshape(query.shape[0], query.shape[1], -1)  # (B, Lq, d)
+        # (B, h, Lq, d_k)
+        out, self.attention = scaled_dot_product_attention(q, k, v, mask)
+        # (B, Lq, d)
+        out = out.transpose(1, 2).reshape(query.shape[0], query.shape[1], -1)
         return self.w_o(out)
 
 
 def sinusoidal_positional_encoding(length: int, d_model: int) -> torch.Tensor:
-    """(L, d): PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...) (eq. tf-pe)."""
+    """(L, d): PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...).
+
+    Eq. ``tf-pe``.
+    """
     if d_model % 2:
         raise ValueError(f"d_model must be even, got {d_model}.")
     pos = torch.arange(length, dtype=torch.float64)[:, None]
@@ -115,11 +126,14 @@ class PositionwiseFeedForward(nn.Module):
     OadTR (chapter 12) do.
     """
 
-    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0, activation: str = "relu"):
+    def __init__(
+        self, d_model: int, d_ff: int, dropout: float = 0.0, activation: str = "relu"
+    ):
         super().__init__()
         if activation not in FF_ACTIVATIONS:
             raise ValueError(
-                f"activation must be one of {sorted(FF_ACTIVATIONS)}, got {activation!r}."
+                f"activation must be one of {sorted(FF_ACTIVATIONS)}, got "
+                f"{activation!r}."
             )
         self.w1, self.w2 = nn.Linear(d_model, d_ff), nn.Linear(d_ff, d_model)
         self.dropout = nn.Dropout(dropout)
@@ -137,7 +151,9 @@ class EncoderLayer(nn.Module):
     (``norm_first=True``): x = x + sublayer(norm(x)).
     """
 
-    def __init__(self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False, activation="relu"):
+    def __init__(
+        self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False, activation="relu"
+    ):
         super().__init__()
         self.self_attn = MultiHeadAttention(d_model, n_heads)
         self.ff = PositionwiseFeedForward(d_model, d_ff, dropout, activation)
@@ -158,7 +174,9 @@ class EncoderLayer(nn.Module):
 class DecoderLayer(nn.Module):
     """Masked self-attention, attention over the encoder's output, feed-forward."""
 
-    def __init__(self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False, activation="relu"):
+    def __init__(
+        self, d_model, n_heads, d_ff, dropout=0.0, norm_first=False, activation="relu"
+    ):
         super().__init__()
         self.self_attn = MultiHeadAttention(d_model, n_heads)
         self.cross_attn = MultiHeadAttention(d_model, n_heads)
@@ -168,7 +186,7 @@ class DecoderLayer(nn.Module):
         self.norm_first = norm_first
 
     def forward(self, x, memory, tgt_mask=None, memory_mask=None):
-        """Masked self-attention, attention to ``memory``, feed-forward; each residual."""
+        """Masked self-attention, cross-attention to ``memory``, feed-forward."""
         blocks = [
             (self.norm1, lambda y: self.self_attn(y, y, y, tgt_mask)),
             (self.norm2, lambda y: self.cross_attn(y, memory, memory, memory_mask)),
@@ -182,53 +200,49 @@ class DecoderLayer(nn.Module):
         return x
 
 
-class Encoder(nn.Module):
-    """A stack of ``n_layers`` EncoderLayers; pre-norm stacks end with a LayerNorm."""
+class LayerStack(nn.Module):
+    """``n_layers`` copies of a layer; pre-norm stacks end with a LayerNorm."""
+
+    layer_class: type[nn.Module]
 
     def __init__(self, n_layers, d_model, n_heads, d_ff, dropout=0.0, norm_first=False,
                  activation="relu"):  # fmt: skip
         super().__init__()
         self.layers = nn.ModuleList(
-            EncoderLayer(d_model, n_heads, d_ff, dropout, norm_first, activation)
+            self.layer_class(d_model, n_heads, d_ff, dropout, norm_first, activation)
             for _ in range(n_layers)
         )
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
 
-    def forward(self, x, mask=None):
-        """The layers in turn, then the final norm (pre-norm only): (B, L, d)."""
+    def forward(self, x, *args, **kwargs):
+        """The layers in turn on ``x`` (B, L, d), then the norm; each gets the rest."""
         for layer in self.layers:
-            x = layer(x, mask)
+            x = layer(x, *args, **kwargs)
         return self.norm(x)
 
 
-class Decoder(nn.Module):
-    """A stack of ``n_layers`` DecoderLayers; pre-norm stacks end with a LayerNorm."""
+class Encoder(LayerStack):
+    """A stack of EncoderLayers: ``forward(x, mask=None)``."""
 
-    def __init__(self, n_layers, d_model, n_heads, d_ff, dropout=0.0, norm_first=False,
-                 activation="relu"):  # fmt: skip
-        super().__init__()
-        self.layers = nn.ModuleList(
-            DecoderLayer(d_model, n_heads, d_ff, dropout, norm_first, activation)
-            for _ in range(n_layers)
-        )
-        self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
+    layer_class = EncoderLayer
 
-    def forward(self, x, memory, tgt_mask=None, memory_mask=None):
-        """The layers in turn on ``x`` (B, Lt, d) and ``memory``, then the final norm."""
-        for layer in self.layers:
-            x = layer(x, memory, tgt_mask, memory_mask)
-        return self.norm(x)
+
+class Decoder(LayerStack):
+    """A stack of DecoderLayers: ``forward(x, memory, tgt_mask, memory_mask)``."""
+
+    layer_class = DecoderLayer
 
 
 class Transformer(nn.Module):
-    """Encoder-decoder with token embeddings (scaled by sqrt(d)), positions and greedy decoding.
+    """Encoder-decoder: token embeddings (scaled by sqrt(d)), positions, greedy
+    decoding.
 
     ``norm_first=True`` makes every layer pre-norm; the encoder and decoder
     then end with a final LayerNorm.
     """
 
-    def __init__(self, src_vocab, tgt_vocab, d_model=64, n_heads=4, d_ff=128, n_layers=2,
-                 dropout=0.0, max_len=512, norm_first=False):  # fmt: skip
+    def __init__(self, src_vocab, tgt_vocab, d_model=64, n_heads=4, d_ff=128,
+                 n_layers=2, dropout=0.0, max_len=512, norm_first=False):  # fmt: skip
         super().__init__()
         self.d_model = d_model
         self.src_embed = nn.Embedding(src_vocab, d_model)
@@ -238,7 +252,9 @@ class Transformer(nn.Module):
         self.decoder = Decoder(n_layers, d_model, n_heads, d_ff, dropout, norm_first)
         self.generator = nn.Linear(d_model, tgt_vocab)
         for p in self.parameters():  # Glorot, as in the Annotated Transformer: small
-            if p.dim() > 1:  # embeddings, so sqrt(d) scaling does not drown the positions
+            if (
+                p.dim() > 1
+            ):  # embeddings, so sqrt(d) scaling does not drown the positions
                 nn.init.xavier_uniform_(p)
 
     def _embed(self, table, tokens):  # (B, L) -> (B, L, d)
@@ -249,7 +265,7 @@ class Transformer(nn.Module):
         return self.encoder(self._embed(self.src_embed, src), src_mask)
 
     def decode(self, memory, tgt, src_mask=None):
-        """Decoder states (B, Lt, d) of target tokens ``tgt`` (B, Lt), causally masked."""
+        """Decoder states (B, Lt, d) of target tokens ``tgt`` (B, Lt), causal mask."""
         mask = causal_mask(tgt.shape[1], tgt.device)
         return self.decoder(self._embed(self.tgt_embed, tgt), memory, mask, src_mask)
 

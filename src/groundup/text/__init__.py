@@ -18,18 +18,21 @@ from .corpus import (
 from .word2vec import (
     KeyedVectors,
     Word2Vec,
+    batch_schedule,
     evaluate_word_pairs,
     keep_probability,
     noise_distribution,
     noise_table,
     sgns_gradients,
     sgns_loss,
+    sgns_step,
 )
 
 __all__ = [
     "KeyedVectors",
     "Word2Vec",
     "analogy_questions",
+    "batch_schedule",
     "data_path",
     "evaluate_word_pairs",
     "keep_probability",
@@ -42,5 +45,6 @@ __all__ = [
     "porter_stem",
     "sgns_gradients",
     "sgns_loss",
+    "sgns_step",
     "word_pairs",
 ]

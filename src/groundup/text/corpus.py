@@ -51,7 +51,9 @@ def load_corpus(name: str = "head500.noblanks.cor") -> list[list[str]]:
 def word_pairs(name: str = "wordsim353.tsv") -> list[tuple[str, str, float]]:
     """(word1, word2, human score) triples of WordSim353 or SimLex-999, lower-cased."""
     if name not in ("wordsim353.tsv", "simlex999.txt"):
-        raise ValueError(f"name must be 'wordsim353.tsv' or 'simlex999.txt', got {name!r}.")
+        raise ValueError(
+            f"name must be 'wordsim353.tsv' or 'simlex999.txt', got {name!r}."
+        )
     pairs = []
     for line in data_path(name).read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
@@ -65,7 +67,9 @@ def analogy_questions() -> dict[str, list[tuple[str, str, str, str]]]:
     """Google's questions-words.txt by section, lower-cased: a : b :: c : d."""
     sections: dict[str, list] = {}
     current = None
-    for line in data_path("questions-words.txt").read_text(encoding="utf-8").splitlines():
+    for line in (
+        data_path("questions-words.txt").read_text(encoding="utf-8").splitlines()
+    ):
         if line.startswith(":"):
             current = line[1:].strip()
             sections[current] = []
@@ -135,7 +139,9 @@ def planted_families() -> dict[str, dict[str, tuple[str, str]]]:
     kinds = ("country", "capital", "language")
     return {
         "geography": {
-            w: (row[0], kind) for row in COUNTRIES for w, kind in zip(row, kinds, strict=True)
+            w: (row[0], kind)
+            for row in COUNTRIES
+            for w, kind in zip(row, kinds, strict=True)
         },
         "gender": {
             w: (pair[0], g)
@@ -143,7 +149,9 @@ def planted_families() -> dict[str, dict[str, tuple[str, str]]]:
             for w, g in zip(pair, ("male", "female"), strict=True)
         },
         "plural": {
-            w: (noun, n) for noun in NOUNS for w, n in ((noun, "singular"), (noun + "s", "plural"))
+            w: (noun, n)
+            for noun in NOUNS
+            for w, n in ((noun, "singular"), (noun + "s", "plural"))
         },
     }
 

@@ -56,7 +56,9 @@ def noise_table(noise: np.ndarray, size: int = 1 << 20) -> np.ndarray:
     return table.astype(np.int64)
 
 
-def sgns_loss(v: torch.Tensor, u_pos: torch.Tensor, u_neg: torch.Tensor) -> torch.Tensor:
+def sgns_loss(
+    v: torch.Tensor, u_pos: torch.Tensor, u_neg: torch.Tensor
+) -> torch.Tensor:
     """Negative of eq. ``w2v-sgns``, summed over a batch.
 
     v: (B, d) centre vectors; u_pos: (B, d) context output vectors;
@@ -128,7 +130,9 @@ class KeyedVectors:
             raise ValueError("positive and negative cannot both be empty.")
         check_int("topn", topn, low=1)
         used = [self._index(w) for w in positive + negative]
-        query = self.unit[[self._index(w) for w in positive]].sum(0) if positive else 0.0
+        query = (
+            self.unit[[self._index(w) for w in positive]].sum(0) if positive else 0.0
+        )
         if negative:
             query = query - self.unit[[self._index(w) for w in negative]].sum(0)
         query = query / max(np.linalg.norm(query), 1e-12)
@@ -160,9 +164,14 @@ class KeyedVectors:
         excluded); questions with a word outside the vocabulary are skipped."""
         questions = [q for q in questions if all(w in self for w in q)]
         if not questions:
-            raise ValueError("questions must have at least one question inside the vocabulary.")
+            raise ValueError(
+                "questions must have at least one question inside the vocabulary."
+            )
         correct = sum(
-            self.most_similar(positive=[b, c], negative=[a], topn=1, restrict=restrict)[0][0] == d
+            self.most_similar(positive=[b, c], negative=[a], topn=1, restrict=restrict)[
+                0
+            ][0]
+            == d
             for a, b, c, d in questions
         )
         return correct / len(questions)
@@ -182,9 +191,13 @@ def evaluate_word_pairs(wv, pairs, transform=None):
 
     transform = transform or (lambda w: w)
     kept = [(transform(a), transform(b), s) for a, b, s in pairs]
-    kept = [(a, b, s) for a, b, s in kept if a in wv.key_to_index and b in wv.key_to_index]
+    kept = [
+        (a, b, s) for a, b, s in kept if a in wv.key_to_index and b in wv.key_to_index
+    ]
     if len(kept) < 3:
-        raise ValueError("pairs must have at least 3 pairs with both words in the vocabulary.")
+        raise ValueError(
+            "pairs must have at least 3 pairs with both words in the vocabulary."
+        )
     model = [wv.similarity(a, b) for a, b, _ in kept]
     human = [s for _, _, s in kept]
     skipped = 1 - len(kept) / len(pairs)
@@ -230,12 +243,24 @@ class Word2Vec:
             raise ValueError(f"sg must be 0 (CBOW) or 1 (skip-gram), got {sg!r}.")
         check_positive("alpha", alpha)
         if not 0 <= min_alpha <= alpha:
-            raise ValueError(f"min_alpha must be in [0, alpha={alpha}], got {min_alpha!r}.")
+            raise ValueError(
+                f"min_alpha must be in [0, alpha={alpha}], got {min_alpha!r}."
+            )
         if not 0 <= sample < 1:
             raise ValueError(f"sample must be in [0, 1), got {sample!r}.")
-        self.vector_size, self.window, self.min_count, self.sg = vector_size, window, min_count, sg
+        self.vector_size, self.window, self.min_count, self.sg = (
+            vector_size,
+            window,
+            min_count,
+            sg,
+        )
         self.negative, self.ns_exponent, self.sample = negative, ns_exponent, sample
-        self.alpha, self.min_alpha, self.epochs, self.seed = alpha, min_alpha, epochs, seed
+        self.alpha, self.min_alpha, self.epochs, self.seed = (
+            alpha,
+            min_alpha,
+            epochs,
+            seed,
+        )
         self.workers, self.batch_size = workers, batch_size
         if sentences is not None:
             self.build_vocab(sentences)
@@ -244,21 +269,25 @@ class Word2Vec:
     # -- vocabulary ---------------------------------------------------------
 
     def build_vocab(self, sentences: Iterable[Sequence[str]]) -> Word2Vec:
-        """Count words, keep those seen at least ``min_count`` times, most frequent first."""
+        """Count words; keep those seen ``min_count`` times or more, commonest first."""
         counts = Counter(w for s in sentences for w in s)
         if not counts:
             raise ValueError("sentences must contain at least one word.")
         kept = sorted(
-            (w for w, c in counts.items() if c >= self.min_count), key=lambda w: (-counts[w], w)
+            (w for w, c in counts.items() if c >= self.min_count),
+            key=lambda w: (-counts[w], w),
         )
         if not kept:
             raise ValueError(
-                f"the vocabulary is empty: no word occurs min_count={self.min_count} times."
+                f"the vocabulary is empty: no word occurs min_count={self.min_count} "
+                "times."
             )
         self.counts = np.array([counts[w] for w in kept], dtype=np.int64)
         rng = np.random.default_rng(self.seed)
         d = self.vector_size
-        vectors = (rng.random((len(kept), d), dtype=np.float32) - 0.5) / d  # word2vec.c's init
+        vectors = (
+            rng.random((len(kept), d), dtype=np.float32) - 0.5
+        ) / d  # word2vec.c's init
         self.wv = KeyedVectors(kept, vectors)
         self.syn1neg = np.zeros((len(kept), d), dtype=np.float32)
         self.keep = keep_probability(self.counts, self.sample)
@@ -323,52 +352,76 @@ class Word2Vec:
         centres, ctx = torch.from_numpy(centres), torch.from_numpy(ctx)
         if self.sg:  # one example per (centre, context) pair, in corpus order
             rows, cols = torch.nonzero(ctx >= 0, as_tuple=True)
-            inputs, targets = ctx[rows, cols], centres[rows]  # word2vec.c: context -> centre
-            progress_of = rows
+            # word2vec.c: context -> centre
+            inputs, targets = (
+                ctx[rows, cols],
+                centres[rows],
+            )
+            position = rows
         else:  # one example per centre: its context window predicts it
             has = (ctx >= 0).any(1)
             inputs, targets = ctx[has], centres[has]
-            progress_of = torch.nonzero(has)[:, 0]
-        n, total, losses = len(targets), max(len(centres), 1), []
+            position = torch.nonzero(has)[:, 0]
         batch = self.batch_size if self.sg else max(1, self.batch_size // 2)
-        starts = np.arange(0, n, batch)
-        done = (epoch + progress_of[starts].numpy() / total) / self.epochs
-        rates = self.alpha - (self.alpha - self.min_alpha) * done  # linear decay
+        done = (epoch + position.numpy() / max(len(centres), 1)) / self.epochs
+        starts, rates = batch_schedule(done, batch, self.alpha, self.min_alpha)
         steps = zip(starts.tolist(), rates.tolist(), strict=True)
+        losses = []
         for start, lr in progress(steps, total=len(starts), desc=f"epoch {epoch + 1}"):
-            stop = min(start + batch, n)
-            batch_inputs, batch_targets = inputs[start:stop], targets[start:stop]
-            losses.append(
-                self._step(w_in, w_out, table, batch_inputs, batch_targets, lr, generator)
-            )
-        return float(np.sum(losses) / max(n, 1))
+            part = slice(start, start + batch)
+            draws = torch.randint(len(table), (len(targets[part]) * self.negative,),
+                                  generator=generator)  # fmt: skip
+            negatives = table[draws].view(-1, self.negative)
+            step = sgns_step(w_in, w_out, inputs[part], targets[part], negatives, lr)
+            losses.append(step)
+        return float(np.sum(losses) / max(len(targets), 1))
 
-    def _step(self, w_in, w_out, table, inputs, targets, lr, generator) -> float:
-        b, d = len(targets), w_in.shape[1]
-        draws = torch.randint(len(table), (b * self.negative,), generator=generator)
-        negatives = torch.index_select(table, 0, draws).view(b, self.negative)
-        out_ids = torch.cat([targets[:, None], negatives], dim=1)  # (b, 1+K)
-        if self.sg:
-            h = torch.index_select(w_in, 0, inputs)  # (b, d)
-        else:
-            mask = (inputs >= 0).to(w_in.dtype)  # (b, 2w)
-            rows = torch.index_select(w_in, 0, inputs.clamp(min=0).view(-1)).view(b, -1, d)
-            h = (rows * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
-        u = torch.index_select(w_out, 0, out_ids.view(-1)).view(b, -1, d)  # (b, 1+K, d)
-        scores = (u * h[:, None, :]).sum(-1)
-        labels = torch.zeros_like(scores)
-        labels[:, 0] = 1
-        g = (labels - torch.sigmoid(scores)) * lr
-        g[:, 1:] *= negatives != targets[:, None]  # word2vec.c skips a negative equal to the target
-        grad_h = torch.bmm(g[:, None, :], u)[:, 0]  # (b, d), from the old output vectors
-        w_out.index_add_(
-            0, out_ids.reshape(-1), (g[:, :, None] * h[:, None, :]).reshape(-1, h.shape[1])
-        )
-        if self.sg:
-            w_in.index_add_(0, inputs, grad_h)
-        else:  # every context word receives the whole error, as in word2vec.c
-            rows = inputs >= 0
-            counts = rows.sum(1)
-            w_in.index_add_(0, inputs[rows], grad_h.repeat_interleave(counts, dim=0))
-        signs = 1 - 2 * labels  # -1 for the positive, +1 for negatives
-        return float(-torch.nn.functional.logsigmoid(-signs * scores).sum())
+
+def batch_schedule(done: np.ndarray, batch: int, alpha: float, min_alpha: float):
+    """Where each batch starts, and its learning rate.
+
+    ``done[i]`` is the share of training behind example ``i`` (epochs and
+    corpus position); the rate decays linearly from ``alpha`` to
+    ``min_alpha`` with the share reached at the batch's first example.
+    """
+    starts = np.arange(0, len(done), batch)
+    return starts, alpha - (alpha - min_alpha) * done[starts]
+
+
+def sgns_step(w_in, w_out, inputs, targets, negatives, lr: float) -> float:
+    """One SGD step of skip-gram or CBOW with negative sampling, on a batch.
+
+    ``inputs`` is (b,) for skip-gram, or (b, 2 window) context ids padded
+    with -1 for CBOW; ``targets`` (b,) and ``negatives`` (b, K) are ids of
+    output vectors. Updates ``w_in`` and ``w_out`` in place; returns the
+    summed loss (the negative of eq. ``w2v-sgns``).
+    """
+    h = _hidden(w_in, inputs)  # (b, d)
+    out_ids = torch.cat([targets[:, None], negatives], dim=1)  # (b, 1+K)
+    u = w_out[out_ids]  # (b, 1+K, d)
+    scores = (u * h[:, None, :]).sum(-1)
+    labels = torch.zeros_like(scores)
+    labels[:, 0] = 1
+    g = (labels - torch.sigmoid(scores)) * lr
+    # word2vec.c skips a negative equal to the target
+    g[:, 1:] *= negatives != targets[:, None]
+    grad_h = torch.bmm(g[:, None, :], u)[:, 0]  # (b, d), from the old output vectors
+    w_out.index_add_(
+        0, out_ids.reshape(-1), (g[:, :, None] * h[:, None, :]).flatten(0, 1)
+    )
+    if inputs.dim() == 1:
+        w_in.index_add_(0, inputs, grad_h)
+    else:  # every context word receives the whole error, as in word2vec.c
+        used = inputs >= 0
+        w_in.index_add_(0, inputs[used], grad_h.repeat_interleave(used.sum(1), dim=0))
+    signs = 1 - 2 * labels  # -1 for the positive, +1 for negatives
+    return float(-torch.nn.functional.logsigmoid(-signs * scores).sum())
+
+
+def _hidden(w_in, inputs):
+    """The input vector (skip-gram), or the mean of the context's vectors (CBOW)."""
+    if inputs.dim() == 1:
+        return w_in[inputs]
+    mask = (inputs >= 0).to(w_in.dtype)  # (b, 2 window)
+    rows = w_in[inputs.clamp(min=0)]  # (b, 2 window, d)
+    return (rows * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
