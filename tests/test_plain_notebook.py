@@ -66,3 +66,21 @@ def test_student_edition_leaves_out_hidden_solution_checks():
         "x = 1"
     ]
     assert len(plain_notebook(nb, Path(".")).cells) == 2
+
+
+def test_directives_become_plain_markdown():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "```{exercise} Count\n:label: ex-a\n\nHow many?\n```\n\n"
+            "```{solution} ex-a\n:class: dropdown\n\nThree.\n```\n\n"
+            "```{admonition} Note\nKeep it.\n```\n\n"
+            "```{figure} map.svg\n:alt: A map\n\nThe map.\n```"
+        )
+    ]
+    text = plain_notebook(nb, Path(".")).cells[0].source
+    assert "**Exercise 1: Count**\n\nHow many?" in text
+    assert "<details><summary>Solution to exercise 1</summary>" in text
+    assert "Three." in text and "> **Note**" in text and "![A map](map.svg)" in text
+    student = plain_notebook(nb, Path("."), student=True).cells[0].source
+    assert "Three." not in student and "How many?" in student

@@ -159,7 +159,7 @@ class Converter:
             label = options.get("label", f"exercise-{len(self.exercises) + 1}")
             self.exercises[label] = len(self.exercises) + 1
             title = f"**Exercise {self.exercises[label]}: {argument}**"
-        return f"{title}\n\n{self.convert(body)}"
+            return f"{title}\n\n{self.convert(body)}"
         if name == "solution":
             if self.student:
                 return ""
