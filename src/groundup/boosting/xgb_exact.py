@@ -79,7 +79,7 @@ def grow_exact(data: SortedColumns, g, h, settings: XGBSettings) -> XGBTree:
         if depth + 1 < settings.max_depth:  # the children will be split in turn
             order = partition(order, level, right)
         n_left = level.size - np.bincount(
-            level.node_of_position(),
+            level.node_of_position,
             weights=right[order[0]],
             minlength=level.ids.shape[0],
         ).astype(np.intp)
@@ -92,7 +92,7 @@ def grow_exact(data: SortedColumns, g, h, settings: XGBSettings) -> XGBTree:
 
 def goes_right(data: SortedColumns, order, level: Level, split: XGBSplit) -> np.ndarray:
     """Samples of the split nodes that go right: x >= threshold, or NaN sent right."""
-    node, rows = level.node_of_position(), order[0]
+    node, rows = level.node_of_position, order[0]
     x = data.XT[split.feature[node], rows]
     flags = np.zeros(data.XT.shape[1], dtype=bool)
     flags[rows] = np.where(

@@ -265,7 +265,7 @@ def split_at(seg: Segments, stats, at, pair, found) -> Split:
 
 def goes_right(XT, order, level: Level, split: Split) -> np.ndarray:
     """Samples of the split nodes that go right (``x > threshold``), one flag each."""
-    node = level.node_of_position()
+    node = level.node_of_position
     rows = order[0]
     flags = np.zeros(XT.shape[1], dtype=bool)
     flags[rows] = XT[split.feature[node], rows] > split.threshold[node]

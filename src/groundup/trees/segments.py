@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -40,6 +41,7 @@ class Level:
         total = stats[:, order[0]].sum(axis=1, keepdims=True)
         return cls(np.array([0]), np.array([0]), np.array([order.shape[1]]), total)
 
+    @cached_property
     def node_of_position(self) -> np.ndarray:
         """Index (within the level) of the node owning each position of a row."""
         return np.repeat(np.arange(self.ids.shape[0]), self.size)
@@ -117,7 +119,7 @@ def partition(order: np.ndarray, level: Level, goes_right: np.ndarray) -> np.nda
     ``2 * node + goes_right``; numpy's stable sort of 16-bit keys is a radix
     sort, linear in the number of rows.
     """
-    node = level.node_of_position()
+    node = level.node_of_position
     small = 2 * level.ids.shape[0] <= np.iinfo(np.uint16).max
     key = (2 * node).astype(np.uint16 if small else np.int64) + goes_right[order]
     perm = np.argsort(key, axis=1, kind="stable")
