@@ -101,6 +101,12 @@ class BaseAdaBoost(BaseEstimator):
         validate_params(self)
         return self._default_learner if self.estimator is None else self.estimator
 
+    @staticmethod
+    def _dtype(learner):
+        """float32 for ``groundup`` trees, which split in float32: too large a value
+        is refused at fit, as the trees refuse it; any numeric type otherwise."""
+        return np.float32 if isinstance(learner, BaseDecisionTree) else "numeric"
+
     def _start(self, X, sample_weight):
         weight = check_sample_weight(sample_weight, X)
         return weight / weight.sum(), generator(self.random_state)
@@ -163,9 +169,9 @@ class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
 
     def fit(self, X, y, sample_weight=None):
         """Run up to ``n_estimators`` rounds on ``X`` and class labels ``y``."""
-        X, y = validate_data(self, X, y)
-        check_classification_targets(y)
         learner = self._check_params()
+        X, y = validate_data(self, X, y, dtype=self._dtype(learner))
+        check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self.n_classes_ = n_classes = len(self.classes_)
         weight, rng = self._start(X, sample_weight)
@@ -293,8 +299,8 @@ class AdaBoostRegressor(RegressorMixin, BaseAdaBoost):
 
     def fit(self, X, y, sample_weight=None):
         """Up to ``n_estimators`` rounds of AdaBoost.R2 on ``X`` and targets ``y``."""
-        X, y = validate_data(self, X, y, y_numeric=True)
         learner = self._check_params()
+        X, y = validate_data(self, X, y, dtype=self._dtype(learner), y_numeric=True)
         y = y.astype(np.float64)
         weight, rng = self._start(X, sample_weight)
         fit_round = RoundFitter(learner, X, y, criteria.regression_stats, rng, {})
@@ -345,9 +351,9 @@ def samme_round(
         return error, None, weight
     # The SAMME vote (eq. ada-samme), shrunk by the learning rate (eq. ada-shrink).
     vote = learning_rate * (np.log((1 - error) / error) + np.log(n_classes - 1))
-    # Up-weight the mistakes, then renormalise: the division by Z_m (eq. ada-update).
-    weight = weight * np.exp(vote * wrong)
-    return error, vote, weight / weight.sum()
+    # Up-weight the mistakes, then renormalise: the division by Z_m (eq.
+    # ada-update), in logarithms so that a large vote cannot overflow.
+    return error, vote, _renormalised(weight, vote * wrong)
 
 
 def r2_round(rel: np.ndarray, weight: np.ndarray, learning_rate: float):
@@ -359,9 +365,25 @@ def r2_round(rel: np.ndarray, weight: np.ndarray, learning_rate: float):
     if error <= 0 or error >= 0.5:
         return error, None, weight
     beta = error / (1 - error)
-    # Rows with small relative error are down-weighted by beta^(1 - e_mi).
-    weight = weight * beta ** ((1 - rel) * learning_rate)
-    return error, learning_rate * np.log(1 / beta), weight / weight.sum()
+    # Rows with small relative error are down-weighted by beta^(1 - e_mi), in
+    # logarithms so that a large learning rate cannot underflow every weight.
+    weight = _renormalised(weight, (1 - rel) * learning_rate * np.log(beta))
+    return error, learning_rate * np.log(1 / beta), weight
+
+
+def _renormalised(weight: np.ndarray, log_factor: np.ndarray) -> np.ndarray:
+    """``weight * exp(log_factor)``, divided by its sum, never inf or NaN."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        w = weight * np.exp(log_factor)
+        total = w.sum()
+    if np.isfinite(total) and total > 0:
+        return w / total
+    # The factors overflow (a large vote) or underflow (a large learning rate):
+    # shift the logarithms so the largest weight is 1.
+    with np.errstate(divide="ignore"):  # a weight of 0 stays 0
+        log_w = np.log(weight) + log_factor
+    w = np.exp(log_w - log_w.max())
+    return w / w.sum()
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:

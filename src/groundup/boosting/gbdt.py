@@ -239,6 +239,13 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         validate_params(self)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self.n_classes_ = len(self.classes_)
+        if sample_weight is not None and self.n_classes_ >= 2:
+            weighted = codes[check_sample_weight(sample_weight, X) > 0]
+            if np.unique(weighted).shape[0] < 2:
+                raise ValueError(
+                    "only one class has a positive sample_weight; a classifier "
+                    "needs two or more."
+                )
         if self.n_classes_ < 2:
             raise ValueError(
                 f"y has only one class ({self.classes_[0]!r}); a classifier needs "

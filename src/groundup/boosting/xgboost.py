@@ -64,6 +64,20 @@ def xgboost_round(grower, XT, g, h, cols, settings: XGBSettings, margin) -> list
     return stage
 
 
+def _check_gain_range(g: np.ndarray) -> None:
+    """Refuse targets whose gradients would overflow the float32 gains.
+
+    No node's G exceeds the sum of |g| over the rows, and the gain squares it
+    (eq. ``xgb-gain``), in float32 as xgboost rounds it.
+    """
+    bound = float(np.abs(g.astype(np.float64)).sum(axis=0).max())
+    if not bound * bound < float(np.finfo(np.float32).max):
+        raise ValueError(
+            "y (or sample_weight) is too large: the gradients' sums squared "
+            "overflow float32, the precision of the gains. Rescale y."
+        )
+
+
 class BaseXGBoost(BaseEstimator):
     """The boosting loop and parameter checks shared by regressor and classifier."""
 
@@ -145,6 +159,7 @@ class BaseXGBoost(BaseEstimator):
         XT = np.ascontiguousarray(X.T, dtype=np.float32)
         self.base_margin_ = np.asarray(base_margin(y, weight), dtype=np.float32)
         margin = np.tile(self.base_margin_, (X.shape[0], 1))
+        _check_gain_range(gh(y, margin)[0] * weight[:, None])
         grower, settings = self._grower(XT, weight), self._settings()
         self.trees_ = []
         for _ in range(self.n_estimators):
@@ -212,6 +227,10 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
             self, X, y, dtype=np.float32, y_numeric=True, ensure_all_finite="allow-nan"
         )
         validate_params(self)
+        if np.abs(y).max() >= np.finfo(np.float32).max:
+            raise ValueError(
+                "y must fit float32 (|y| < 3.4e38), the precision of XGBoost."
+            )
 
         def base(y, w):  # the weighted mean target, unless given
             return [

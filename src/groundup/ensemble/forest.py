@@ -128,9 +128,20 @@ class BaseForest(BaseEstimator):
 
     @property
     def feature_importances_(self) -> np.ndarray:
-        """Mean over trees of each tree's normalised impurity decrease (MDI)."""
+        """Mean over trees of each tree's normalised impurity decrease (MDI).
+
+        A tree that is a single leaf has no importances; it is left out, as in
+        scikit-learn, so the importances sum to 1 (or are all 0 when every
+        tree is a single leaf).
+        """
         check_is_fitted(self, "estimators_")
-        return np.mean([tree.feature_importances_ for tree in self.estimators_], axis=0)
+        grown = [
+            t.feature_importances_ for t in self.estimators_ if t.get_n_leaves() > 1
+        ]
+        if not grown:
+            return np.zeros(self.n_features_in_)
+        mean = np.mean(grown, axis=0)
+        return mean / mean.sum()
 
 
 class RandomForestClassifier(ClassifierMixin, BaseForest):

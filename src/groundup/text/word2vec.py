@@ -19,6 +19,7 @@ with v the input (word) vectors and u the output vectors.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -204,6 +205,27 @@ def evaluate_word_pairs(wv, pairs, transform=None):
     return stats.pearsonr(model, human)[0], stats.spearmanr(model, human)[0], skipped
 
 
+_DIVERGED = (
+    "training diverged in epoch {} (loss {:.3g}); the vectors are no longer "
+    "usable. A batch applies all the updates of a word at once, so a word that "
+    "occurs many times in one batch of {} examples takes too large a step: lower "
+    "batch_size (256 is safe on small corpora) or alpha."
+)
+
+
+def _token_lists(sentences):
+    """The sentences one by one, refusing a string where a list of words belongs."""
+    if isinstance(sentences, str):
+        raise TypeError("sentences must be an iterable of token lists, got a str.")
+    for k, sentence in enumerate(sentences):
+        if isinstance(sentence, str):
+            raise TypeError(
+                f"sentences must be an iterable of token lists; sentence {k} is "
+                f"the str {sentence[:30]!r}. Split it into words first."
+            )
+        yield sentence
+
+
 class Word2Vec:
     """Skip-gram (``sg=1``) or CBOW (``sg=0``) with negative sampling.
 
@@ -270,7 +292,7 @@ class Word2Vec:
 
     def build_vocab(self, sentences: Iterable[Sequence[str]]) -> Word2Vec:
         """Count words; keep those seen ``min_count`` times or more, commonest first."""
-        counts = Counter(w for s in sentences for w in s)
+        counts = Counter(w for s in _token_lists(sentences) for w in s)
         if not counts:
             raise ValueError("sentences must contain at least one word.")
         kept = sorted(
@@ -298,7 +320,7 @@ class Word2Vec:
         """Token ids of in-vocabulary words and the sentence id of each."""
         index = self.wv.key_to_index
         ids, sent = [], []
-        for k, s in enumerate(sentences):
+        for k, s in enumerate(_token_lists(sentences)):
             row = [index[w] for w in s if w in index]
             ids.extend(row)
             sent.extend([k] * len(row))
@@ -342,6 +364,10 @@ class Word2Vec:
             for epoch in range(self.epochs):
                 centres, ctx = self._examples(ids, sent, rng)
                 loss = self._epoch(w_in, w_out, table, centres, ctx, epoch, generator)
+                # A model that scores every pair 0 loses (1 + K) log 2 per example:
+                # ten times that means the steps are blowing the vectors up.
+                if loss > 10 * (1 + self.negative) * math.log(2):
+                    raise FloatingPointError(_DIVERGED.format(epoch + 1, loss, "its"))
                 self.epoch_loss.append(loss)
         finally:
             torch.set_num_threads(threads)
@@ -373,6 +399,8 @@ class Word2Vec:
                                   generator=generator)  # fmt: skip
             negatives = table[draws].view(-1, self.negative)
             step = sgns_step(w_in, w_out, inputs[part], targets[part], negatives, lr)
+            if not math.isfinite(step):
+                raise FloatingPointError(_DIVERGED.format(epoch + 1, step, batch))
             losses.append(step)
         return float(np.sum(losses) / max(len(targets), 1))
 

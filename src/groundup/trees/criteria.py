@@ -30,8 +30,21 @@ def class_stats(y_codes: np.ndarray, weight: np.ndarray, n_classes: int) -> np.n
 
 
 def regression_stats(y: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Rows ``[w, w*y, w*y**2]``: the per-sample statistics of a regressor."""
-    return np.vstack([weight, weight * y, weight * y * y])
+    """Rows ``[w, w*y, w*y**2]``: the per-sample statistics of a regressor.
+
+    Raises ValueError when ``y`` is so large that the sums the squared error
+    needs overflow float64 (a split would then score NaN and never win).
+    """
+    with np.errstate(over="ignore"):  # an overflow is reported below
+        stats = np.vstack([weight, weight * y, weight * y * y])
+        bound = np.abs(stats[1]).sum()  # no node's sum of w * y is larger
+        overflow = not (np.isfinite(bound * bound) and np.isfinite(stats[2].sum()))
+    if overflow:
+        raise ValueError(
+            "y is too large for the squared error: its weighted sums of y**2 "
+            "overflow float64. Rescale y (for example to unit variance)."
+        )
+    return stats
 
 
 def weight(stats: np.ndarray, criterion: str) -> np.ndarray:

@@ -1,0 +1,109 @@
+"""Bugs that the peers' own test suites found (issue 19), one regression test each.
+
+Each was a silently wrong answer or a late failure; each now gives a correct
+answer or a clear error at ``fit``.
+"""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes, load_iris, make_classification
+
+from groundup.boosting import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
+    GradientBoostingClassifier,
+    XGBoostRegressor,
+)
+from groundup.ensemble import RandomForestClassifier, RandomForestRegressor
+from groundup.text import Word2Vec
+from groundup.trees import DecisionTreeRegressor
+
+
+def test_adaboost_classifier_large_learning_rate_keeps_finite_votes():
+    """scikit-learn's test: learning_rate=5 on iris gave 21 NaN votes."""
+    X, y = load_iris(return_X_y=True)
+    model = AdaBoostClassifier(n_estimators=30, learning_rate=5.0, random_state=0)
+    model.fit(X, y)
+    assert np.isfinite(model.estimator_weights_).all()
+    assert np.isfinite(model.predict_proba(X)).all()
+
+
+@pytest.mark.parametrize("learning_rate", [50.0, 500.0])
+def test_adaboost_regressor_large_learning_rate_keeps_finite_votes(learning_rate):
+    X, y = load_diabetes(return_X_y=True)
+    model = AdaBoostRegressor(learning_rate=learning_rate, random_state=0).fit(X, y)
+    assert np.isfinite(model.estimator_weights_).all()
+    assert np.isfinite(model.predict(X)).all()
+
+
+def test_adaboost_refuses_values_too_large_for_its_trees():
+    X, y = load_diabetes(return_X_y=True)
+    X = X.copy()
+    X[:, 0] *= 1e300  # finite in float64, inf in the trees' float32
+    with pytest.raises(ValueError, match="too large"):
+        AdaBoostRegressor().fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "make", [DecisionTreeRegressor, lambda: RandomForestRegressor(n_estimators=3)]
+)
+def test_trees_refuse_targets_whose_squares_overflow(make):
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.raises(ValueError, match="y is too large"):
+        make().fit(X, y * 1e200)
+    assert make().fit(X, y * 1e100).score(X, y * 1e100) > 0.5  # large, and fine
+
+
+def test_xgboost_refuses_targets_beyond_float32():
+    X, y = load_diabetes(return_X_y=True)
+    for scale in (1e39, 1e30):  # past float32, and gains that overflow it
+        with pytest.raises(ValueError, match="y"):
+            XGBoostRegressor(n_estimators=2).fit(X, y * scale)
+
+
+def test_forest_importances_sum_to_one_with_single_leaf_trees():
+    """scikit-learn's test_forest_feature_importances_sum."""
+    X, y = make_classification(n_samples=15, n_informative=3, random_state=1)
+    forest = RandomForestClassifier(n_estimators=10, min_samples_leaf=5, random_state=0)
+    forest.fit(X, y)
+    single = sum(t.get_n_leaves() == 1 for t in forest.estimators_)
+    assert single > 0  # the case the bug was about
+    assert np.isclose(forest.feature_importances_.sum(), 1.0)
+
+
+def test_gradient_boosting_needs_two_weighted_classes():
+    X = np.arange(6, dtype=float)[:, None]
+    y = np.array([0, 0, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match="positive sample_weight"):
+        GradientBoostingClassifier().fit(X, y, sample_weight=[0, 0, 0, 1, 1, 1])
+
+
+def test_word2vec_refuses_strings_for_sentences():
+    with pytest.raises(TypeError, match="token lists"):
+        Word2Vec(["human", "machine"], min_count=1)
+    with pytest.raises(TypeError, match="token lists"):
+        Word2Vec("human machine", min_count=1)
+
+
+def zipf_corpus(n_sentences=300, n_words=30, length=20, seed=0):
+    """Sentences over a tiny vocabulary with Zipf frequencies: one word dominates."""
+    rng = np.random.default_rng(seed)
+    p = 1 / np.arange(1, n_words + 1)
+    words = [f"w{i}" for i in range(n_words)]
+    return [list(rng.choice(words, length, p=p / p.sum())) for _ in range(n_sentences)]
+
+
+@pytest.mark.parametrize("sg", [0, 1])
+@pytest.mark.parametrize("batch_size", [2048, 4096])
+def test_word2vec_divergence_is_an_error_not_nan_vectors(sg, batch_size):
+    """gensim's lee-corpus test (negative=15, sample=0) gave all-NaN vectors.
+
+    Large batches over a small vocabulary apply hundreds of updates of one
+    word at once; the step then blows up. That must raise, never return NaN.
+    """
+    kw = dict(sg=sg, sample=0, negative=15, min_count=1, epochs=3, workers=1)
+    with pytest.raises(FloatingPointError, match="lower\\s+batch_size"):
+        Word2Vec(zipf_corpus(), batch_size=batch_size, vector_size=20, **kw)
+    model = Word2Vec(zipf_corpus(), batch_size=64, vector_size=20, **kw)
+    assert np.isfinite(model.wv.vectors).all()
+    assert model.epoch_loss[-1] < model.epoch_loss[0]
