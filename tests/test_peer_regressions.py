@@ -107,3 +107,20 @@ def test_word2vec_divergence_is_an_error_not_nan_vectors(sg, batch_size):
     model = Word2Vec(zipf_corpus(), batch_size=64, vector_size=20, **kw)
     assert np.isfinite(model.wv.vectors).all()
     assert model.epoch_loss[-1] < model.epoch_loss[0]
+
+
+@pytest.mark.parametrize("max_features", [None, 3])
+def test_entropy_with_fractional_weights_grows_the_tree(max_features):
+    """Right = parent - left leaves tiny negative class weights; their entropy was
+    NaN, which hid the best split of a node (a single-leaf tree) or crashed."""
+    from sklearn.tree import DecisionTreeClassifier as PeerTree
+
+    from groundup.trees import DecisionTreeClassifier
+
+    X, y = make_classification(600, 12, n_informative=6, n_classes=3, random_state=0)
+    w = np.random.default_rng(0).random(600)
+    kw = dict(criterion="entropy", max_features=max_features, random_state=1)
+    ours = DecisionTreeClassifier(**kw).fit(X, y, sample_weight=w)
+    peer = PeerTree(**kw).fit(X, y, sample_weight=w)
+    assert ours.get_n_leaves() > 50
+    assert np.mean(ours.predict(X) == peer.predict(X)) > 0.95

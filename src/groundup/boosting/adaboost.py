@@ -353,7 +353,11 @@ def samme_round(
     vote = learning_rate * (np.log((1 - error) / error) + np.log(n_classes - 1))
     # Up-weight the mistakes, then renormalise: the division by Z_m (eq.
     # ada-update), in logarithms so that a large vote cannot overflow.
-    return error, vote, _renormalised(weight, vote * wrong)
+    return (
+        error,
+        vote,
+        _renormalised(weight, lambda: np.exp(vote * wrong), vote * wrong),
+    )
 
 
 def r2_round(rel: np.ndarray, weight: np.ndarray, learning_rate: float):
@@ -367,14 +371,19 @@ def r2_round(rel: np.ndarray, weight: np.ndarray, learning_rate: float):
     beta = error / (1 - error)
     # Rows with small relative error are down-weighted by beta^(1 - e_mi), in
     # logarithms so that a large learning rate cannot underflow every weight.
-    weight = _renormalised(weight, (1 - rel) * learning_rate * np.log(beta))
+    power = (1 - rel) * learning_rate
+    weight = _renormalised(weight, lambda: beta**power, power * np.log(beta))
     return error, learning_rate * np.log(1 / beta), weight
 
 
-def _renormalised(weight: np.ndarray, log_factor: np.ndarray) -> np.ndarray:
-    """``weight * exp(log_factor)``, divided by its sum, never inf or NaN."""
+def _renormalised(weight, factor, log_factor) -> np.ndarray:
+    """``weight * factor()``, divided by its sum, never inf or NaN.
+
+    ``log_factor`` is the logarithm of ``factor()``, used when the factors
+    overflow or underflow.
+    """
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        w = weight * np.exp(log_factor)
+        w = weight * factor()
         total = w.sum()
     if np.isfinite(total) and total > 0:
         return w / total

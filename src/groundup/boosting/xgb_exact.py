@@ -53,7 +53,8 @@ class ExactGrower:
         """A tree on the features ``cols`` for gradients ``g`` and hessians ``h``."""
         full = cols.shape[0] == self.data.n_features
         data = self.data if full else self.data.columns(cols)
-        return grow_exact(data, g, h, settings).renumber(cols)
+        tree = grow_exact(data, g, h, settings)
+        return tree.renumber(cols, self.data.n_features)
 
 
 def grow_exact(data: SortedColumns, g, h, settings: XGBSettings) -> XGBTree:
@@ -85,7 +86,7 @@ def grow_exact(data: SortedColumns, g, h, settings: XGBSettings) -> XGBTree:
         ).astype(np.intp)
         level = level.children(left_ids, n_left, left_stats)
         order, level = level.keep(order, level.size > 0)
-    tree = assemble(log, settings, prune=True)
+    tree = assemble(log, settings, data.n_features, prune=True)
     tree.values_read = tree.candidates = values_read
     return tree
 

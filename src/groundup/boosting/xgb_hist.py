@@ -135,7 +135,8 @@ class HistGrower:
         """A tree on the features ``cols`` for gradients ``g`` and hessians ``h``."""
         full = cols.shape[0] == self.data.n_features
         data = self.data if full else self.data.columns(cols)
-        return grow_hist(data, g, h, settings).renumber(cols)
+        tree = grow_hist(data, g, h, settings)
+        return tree.renumber(cols, self.data.n_features)
 
 
 def grow_hist(
@@ -173,7 +174,7 @@ def grow_hist(
         hist, read = _child_histograms(hist[:, keep], histograms, rows, go_left)
         values_read += read
         rows.descend()
-    tree = assemble(log, settings, prune=False)
+    tree = assemble(log, settings, data.n_features, prune=False)
     tree.values_read, tree.candidates = values_read, candidates
     tree.train_leaf = rows.node_id  # hist prunes nothing: every row ends in a leaf
     return tree

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..trees.segments import NodeLog, route
+from ..trees.segments import NodeLog, check_transposed, route
 
 EPS_SPLIT = 1e-6  # xgboost's kRtEps: a node is split only if its gain exceeds this
 
@@ -64,6 +64,7 @@ class XGBTree:
     # scored (exact: one per value read; hist: one per node, feature and bin).
     values_read: int = 0
     candidates: int = 0
+    n_features: int = -1  # columns of the data it was grown on (-1: not known)
 
     @property
     def node_count(self) -> int:
@@ -82,6 +83,7 @@ class XGBTree:
 
     def apply(self, XT: np.ndarray) -> np.ndarray:
         """Leaf of every column of ``XT`` (features x samples, float32, NaN allowed)."""
+        check_transposed(XT, self.n_features)
 
         def goes_left(node, sample):
             x = XT[self.feature[node], sample]
@@ -95,10 +97,11 @@ class XGBTree:
         """The leaf weight reached by every column of ``XT`` (features x samples)."""
         return self.value[self.apply(XT)]
 
-    def renumber(self, cols: np.ndarray) -> XGBTree:
+    def renumber(self, cols: np.ndarray, n_features: int) -> XGBTree:
         """Map the features of a tree grown on columns ``cols`` back to their ids."""
         split = self.feature >= 0
         self.feature[split] = cols[self.feature[split]]
+        self.n_features = n_features
         return self
 
 
@@ -145,7 +148,9 @@ def score(G, H, reg_lambda, dtype=np.float32):
         return np.where(H > 0, G * G / (H + reg_lambda), 0.0).astype(dtype, copy=False)
 
 
-def assemble(log: NodeLog, settings: XGBSettings, prune: bool) -> XGBTree:
+def assemble(
+    log: NodeLog, settings: XGBSettings, n_features: int, prune: bool
+) -> XGBTree:
     """The recorded nodes as an :class:`XGBTree`; ``prune``: undo splits < gamma."""
     G, H = log.array("G", 0.0, np.float64), log.array("H", 0.0, np.float64)
     tree = XGBTree(
@@ -157,6 +162,7 @@ def assemble(log: NodeLog, settings: XGBSettings, prune: bool) -> XGBTree:
         value=np.zeros(log.n_nodes, np.float32),
         gain=log.array("gain", 0.0, np.float32),
         cover=H,
+        n_features=n_features,
     )
     if prune:
         _prune(tree, settings.gamma)

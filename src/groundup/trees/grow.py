@@ -24,7 +24,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import criteria
-from .segments import Level, NodeLog, Segments, gather, partition, route
+from .segments import (
+    Level,
+    NodeLog,
+    Segments,
+    check_transposed,
+    gather,
+    partition,
+    route,
+)
 
 # Two feature values closer than this are treated as equal (scikit-learn's
 # FEATURE_THRESHOLD); a node whose impurity is below EPS is pure.
@@ -45,6 +53,7 @@ class Tree:
     n_samples: np.ndarray
     weight: np.ndarray
     depth: np.ndarray
+    n_features: int = -1  # columns of the data it was grown on (-1: not known)
 
     @property
     def node_count(self) -> int:
@@ -63,6 +72,7 @@ class Tree:
 
     def apply(self, XT: np.ndarray) -> np.ndarray:
         """Leaf index of every column of ``XT`` (features x samples), all at once."""
+        check_transposed(XT, self.n_features)
 
         def goes_left(node, sample):
             return XT[self.feature[node], sample] <= self.threshold[node]
@@ -115,6 +125,7 @@ class Split:
     feature: np.ndarray  # (k,)
     threshold: np.ndarray  # (k,) x <= threshold goes left
     left_stats: np.ndarray  # (C, k) statistics of the left child
+    right_stats: np.ndarray | None = None  # (C, k) and of the right one
 
     def select(self, keep: np.ndarray) -> Split:
         """The splits of the nodes in ``keep`` only."""
@@ -123,6 +134,7 @@ class Split:
             self.feature[keep],
             self.threshold[keep],
             self.left_stats[:, keep],
+            self.right_stats[:, keep],
         )
 
 
@@ -157,9 +169,9 @@ def grow_tree(
         if settings.max_depth is None or depth + 1 < settings.max_depth:
             order = partition(order, level, goes_right(XT, order, level, split))
         left = log.split(level.ids, feature=split.feature, threshold=split.threshold)
-        level = level.children(left, split.n_left, split.left_stats)
+        level = level.children(left, split.n_left, split.left_stats, split.right_stats)
         depth += 1
-    return _assemble(log, settings.criterion)
+    return _assemble(log, settings.criterion, XT.shape[0])
 
 
 def can_split(level: Level, depth: int, settings: CartSettings) -> np.ndarray:
@@ -217,10 +229,16 @@ def best_splits(XT, stats, order, level, tried, settings: CartSettings) -> Split
     left = seg.cumsum(stats[cols][:, seg.rows])
     right = seg.repeat(level.stats[cols][:, seg.node]) - left
     score = criteria.proxy(left, right, settings.criterion)
-    score[invalid_thresholds(seg, settings.min_samples_leaf)] = -np.inf
+    # Weights far apart in size can cancel in the running sums (0.98 + 1e-300 -
+    # 0.98 = 0): a child of weight 0 scores NaN or inf, and is no candidate.
+    score[
+        ~np.isfinite(score) | invalid_thresholds(seg, settings.min_samples_leaf)
+    ] = -np.inf
     pair_best, pair_pos = seg.first_max(score)  # ties: the lowest threshold
     best, found = best_pair(seg, pair_best, tried)
-    return split_at(seg, stats, pair_pos[best], best, found)
+    split = split_at(seg, stats, pair_pos[best], best, found)
+    split.right_stats = _right_stats(seg, stats, level, split, best, settings.criterion)
+    return split
 
 
 def invalid_thresholds(seg: Segments, min_samples_leaf: int) -> np.ndarray:
@@ -256,11 +274,33 @@ def split_at(seg: Segments, stats, at, pair, found) -> Split:
     threshold = np.where((threshold == hi) | ~np.isfinite(threshold), lo, threshold)
     n_left = at - seg.start[pair] + 1
     # All statistics of each chosen left child: a sum over its rows.
-    left_start = np.concatenate([[0], np.cumsum(n_left)[:-1]])
-    offset = np.repeat(seg.start[pair] - left_start, n_left)
-    left_rows = seg.rows[np.arange(n_left.sum()) + offset]
-    left_stats = np.add.reduceat(stats[:, left_rows], left_start, axis=1)
+    left_stats = _segment_sums(seg, stats, seg.start[pair], n_left)
     return Split(np.where(found, n_left, -1), seg.feature[pair], threshold, left_stats)
+
+
+def _segment_sums(seg: Segments, stats, first, length) -> np.ndarray:
+    """Sums of ``stats`` over the rows at positions ``first[i]`` to ``+ length[i]``."""
+    out_start = np.concatenate([[0], np.cumsum(length)[:-1]])
+    positions = np.arange(length.sum()) + np.repeat(first - out_start, length)
+    return np.add.reduceat(stats[:, seg.rows[positions]], out_start, axis=1)
+
+
+def _right_stats(seg, stats, level: Level, split: Split, pair, criterion: str):
+    """Each right child's statistics: the parent's minus the left child's.
+
+    Where the difference has lost the child (weights far apart in size:
+    0.98 + 1e-300 - 0.98 = 0), the child's own rows are summed instead.
+    """
+    right = level.stats - split.left_stats
+    parent = criteria.weight(level.stats, criterion)
+    small = criteria.weight(right, criterion) <= 1e-9 * parent
+    lost = np.flatnonzero(small & (split.n_left > 0))  # nodes with a split only
+    if lost.size:
+        n_left, p = split.n_left[lost], pair[lost]
+        right[:, lost] = _segment_sums(
+            seg, stats, seg.start[p] + n_left, seg.length[p] - n_left
+        )
+    return right
 
 
 def goes_right(XT, order, level: Level, split: Split) -> np.ndarray:
@@ -272,7 +312,7 @@ def goes_right(XT, order, level: Level, split: Split) -> np.ndarray:
     return flags
 
 
-def _assemble(log: NodeLog, criterion: str) -> Tree:
+def _assemble(log: NodeLog, criterion: str, n_features: int) -> Tree:
     """The recorded nodes as a :class:`Tree` of flat arrays."""
     value = log.array("value", 0.0, np.float64)
     return Tree(
@@ -285,4 +325,5 @@ def _assemble(log: NodeLog, criterion: str) -> Tree:
         n_samples=log.array("n_samples", 0, np.intp),
         weight=criteria.weight(value.T, criterion),
         depth=log.array("depth", 0, np.intp),
+        n_features=n_features,
     )

@@ -55,12 +55,17 @@ class Level:
         start = np.concatenate([[0], np.cumsum(size)[:-1]])
         return order, Level(self.ids[keep], start, size, self.stats[:, keep])
 
-    def children(self, left_ids, n_left, left_stats) -> Level:
-        """The next depth after a partition: each node's two children, interleaved."""
+    def children(self, left_ids, n_left, left_stats, right_stats=None) -> Level:
+        """The next depth after a partition: each node's two children, interleaved.
+
+        ``right_stats`` defaults to the parent's minus the left child's.
+        """
+        if right_stats is None:
+            right_stats = self.stats - left_stats
         ids = np.column_stack([left_ids, left_ids + 1]).ravel()
         start = np.column_stack([self.start, self.start + n_left]).ravel()
         size = np.column_stack([n_left, self.size - n_left]).ravel()
-        stats = np.stack([left_stats, self.stats - left_stats], axis=2)
+        stats = np.stack([left_stats, right_stats], axis=2)
         return Level(ids, start, size, stats.reshape(stats.shape[0], -1))
 
 
@@ -125,6 +130,16 @@ def partition(order: np.ndarray, level: Level, goes_right: np.ndarray) -> np.nda
     perm = np.argsort(key, axis=1, kind="stable")
     perm += np.arange(0, order.size, order.shape[1])[:, None]  # one flat gather
     return order.ravel()[perm]
+
+
+def check_transposed(XT: np.ndarray, n_features: int) -> None:
+    """Refuse data not shaped (n_features, n_samples): trees read features as rows."""
+    if n_features >= 0 and (XT.ndim != 2 or XT.shape[0] != n_features):
+        raise ValueError(
+            f"XT must be the data transposed, (n_features={n_features}, n_samples), "
+            f"got shape {XT.shape}; pass X.T for X of shape (n_samples, n_features), "
+            "or use the estimator's predict or apply, which take X as it is."
+        )
 
 
 def route(feature, left, right, goes_left, n_samples: int) -> np.ndarray:
