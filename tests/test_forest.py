@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sklearn import ensemble as sk_ensemble
 from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 
 from groundup.ensemble import (
@@ -193,3 +194,13 @@ def test_tree_parameters_are_checked_once_per_forest(classification, monkeypatch
     X_tr, _, y_tr, _ = classification
     forest = RandomForestClassifier(n_estimators=7, random_state=0).fit(X_tr, y_tr)
     assert len(forest.estimators_) == 7 and len(calls) == 1
+
+
+def test_a_fitted_forest_is_a_sequence_of_its_trees(classification):
+    X_tr, _, y_tr, _ = classification
+    forest = RandomForestClassifier(n_estimators=4, random_state=0)
+    with pytest.raises(NotFittedError):
+        len(forest)
+    forest.fit(X_tr, y_tr)
+    assert len(forest) == 4 and forest[1] is forest.estimators_[1]
+    assert list(forest) == forest.estimators_

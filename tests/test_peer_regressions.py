@@ -124,3 +124,18 @@ def test_entropy_with_fractional_weights_grows_the_tree(max_features):
     peer = PeerTree(**kw).fit(X, y, sample_weight=w)
     assert ours.get_n_leaves() > 50
     assert np.mean(ours.predict(X) == peer.predict(X)) > 0.95
+
+
+def test_tree_apply_refuses_data_that_is_not_transposed():
+    """Tree.apply reads XT (features x samples); X as it is was silently misread."""
+    from groundup.trees import DecisionTreeClassifier
+
+    X, y = make_classification(200, 5, random_state=0)
+    tree = DecisionTreeClassifier(max_depth=3).fit(X, y).tree_
+    XT = np.ascontiguousarray(X.T, dtype=np.float32)
+    assert tree.apply(XT).shape == (200,)
+    with pytest.raises(ValueError, match="transposed"):
+        tree.apply(X.astype(np.float32))
+    xgb_tree = XGBoostRegressor(n_estimators=1).fit(X, y).trees_[0][0]
+    with pytest.raises(ValueError, match="transposed"):
+        xgb_tree.predict(X.astype(np.float32))

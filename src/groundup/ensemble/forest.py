@@ -53,6 +53,21 @@ class BaseForest(BaseEstimator):
     _tree_class: type = DecisionTreeClassifier
     _parameter_constraints: dict = {}
 
+    def __len__(self) -> int:
+        """Number of fitted trees, as for scikit-learn's ensembles."""
+        check_is_fitted(self, "estimators_")
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """The fitted tree (or list of trees) at ``index``."""
+        check_is_fitted(self, "estimators_")
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """The fitted trees, in the order they were grown."""
+        check_is_fitted(self, "estimators_")
+        return iter(self.estimators_)
+
     def _check_params(self) -> DecisionTreeClassifier:
         validate_params(self)
         if self.oob_score and not self.bootstrap:

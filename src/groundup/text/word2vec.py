@@ -229,9 +229,15 @@ def _token_lists(sentences):
 class Word2Vec:
     """Skip-gram (``sg=1``) or CBOW (``sg=0``) with negative sampling.
 
-    Parameters mirror gensim's. With ``sentences`` given, the vocabulary is
-    built and the model trained at once. After training: ``wv`` (the input
-    vectors, a :class:`KeyedVectors`), ``syn1neg`` (the output vectors) and
+    Parameters mirror gensim's, with two differences a gensim user should
+    know: the default is skip-gram (``sg=1``, the model of chapter 9) where
+    gensim's is CBOW (``sg=0``), and ``batch_size`` pairs are updated at once
+    where gensim updates one at a time (a batch too large for a small corpus
+    diverges, and training then raises ``FloatingPointError``).
+
+    With ``sentences`` given, the vocabulary is built and the model trained
+    at once. After training: ``wv`` (the input vectors, a
+    :class:`KeyedVectors`), ``syn1neg`` (the output vectors) and
     ``epoch_loss`` (mean SGNS loss per pair, per epoch).
     """
 
