@@ -373,7 +373,9 @@ class Word2Vec:
                 # A model that scores every pair 0 loses (1 + K) log 2 per example:
                 # ten times that means the steps are blowing the vectors up.
                 if loss > 10 * (1 + self.negative) * math.log(2):
-                    raise FloatingPointError(_DIVERGED.format(epoch + 1, loss, "its"))
+                    raise FloatingPointError(
+                        _DIVERGED.format(epoch + 1, loss, self.batch_size)
+                    )
                 self.epoch_loss.append(loss)
         finally:
             torch.set_num_threads(threads)

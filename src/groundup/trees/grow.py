@@ -256,7 +256,7 @@ def invalid_thresholds(seg: Segments, min_samples_leaf: int) -> np.ndarray:
 def best_pair(seg: Segments, pair_best, tried):
     """The best pair of every node (ties: the feature tried first); whether found."""
     n_tried, n_nodes = tried.shape
-    rank = np.empty((seg.feature.max(initial=0) + 1, n_nodes), dtype=np.intp)
+    rank = np.empty((tried.max() + 1, n_nodes), dtype=np.intp)  # tried feature -> try
     rank[tried, np.arange(n_nodes)] = np.arange(n_tried)[:, None]
     slot = rank[seg.feature, seg.node]
     table = np.full((n_nodes, n_tried), -np.inf)  # (node, try) -> the pair's best score
