@@ -174,6 +174,15 @@ def resolve_max_features(value, n_features: int) -> int:
     return max(1, int(value * n_features))
 
 
+def _is_float(value) -> bool:
+    return isinstance(value, float | np.floating)
+
+
+# A float fraction of the samples (``min_samples_split``, ``min_samples_leaf``);
+# an int there is a count, so 1 is not 1.0.
+FRACTION = Predicate(lambda v: _is_float(v) and 0 < v <= 1, "a float in (0, 1]")
+OPEN_FRACTION = Predicate(lambda v: _is_float(v) and 0 < v < 1, "a float in (0, 1)")
+
 MAX_FEATURES = [  # the constraints of ``max_features``, for the trees and the forests
     Interval(int, 1),
     Interval(float, 0, 1, closed="right"),

@@ -11,21 +11,34 @@ rounds; only the targets of the tree change.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
+from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import Interval, check_sample_weight, generator, validate_params
 from ..trees import criteria
-from ..trees.cart import DecisionTreeRegressor, PresortedGrower
+from ..trees.cart import TREE_CONSTRAINTS, DecisionTreeRegressor, PresortedGrower
 from .losses import REGRESSION_LOSSES, make_loss
 
+# The parameters each round's regression tree takes (their table is the tree's).
+TREE_PARAMETERS = (
+    "max_depth",
+    "min_samples_split",
+    "min_samples_leaf",
+    "min_weight_fraction_leaf",
+    "max_features",
+    "max_leaf_nodes",
+    "min_impurity_decrease",
+)
 GBDT_CONSTRAINTS = {  # shared by the regressor and the classifier
     "learning_rate": [Interval(float, 0, closed="neither")],
     "n_estimators": [Interval(int, 1)],
     "subsample": [Interval(float, 0, 1, closed="right")],
-    "max_depth": [Interval(int, 1)],
-    "min_samples_leaf": [Interval(int, 1)],
+    **{name: TREE_CONSTRAINTS[name] for name in TREE_PARAMETERS},
+    "validation_fraction": [Interval(float, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(int, 1), None],
+    "tol": [Interval(float, 0)],
     "random_state": ["random_state"],
 }
 
@@ -58,20 +71,51 @@ def gradient_boosting_round(
     return trees
 
 
+class EarlyStopping:
+    """Stops boosting when the held-out loss has stalled (scikit-learn's rule).
+
+    A round passes when its validation loss beats, by ``tol``, at least one of
+    the last ``n_iter_no_change`` validation losses; the first round that
+    does not is the last one kept.
+    """
+
+    def __init__(self, X_val, y_val, w_val, estimator):
+        self.XT = np.ascontiguousarray(X_val.T, dtype=np.float32)
+        self.y, self.w = y_val, w_val
+        self.tol, self.learning_rate = estimator.tol, estimator.learning_rate
+        n_iter_no_change = estimator.n_iter_no_change
+        self.history = np.full(n_iter_no_change, np.inf)
+        self.raw, self.rounds = None, 0
+
+    def after_round(self, trees, loss, init) -> bool:
+        """Add this round's trees to the held-out scores; True to stop here."""
+        if self.raw is None:
+            self.raw = np.tile(init, (self.XT.shape[1], 1))
+        for k, tree in enumerate(trees):
+            self.raw[:, k] += self.learning_rate * tree.leaf_output(self.XT)
+        current = loss(self.y, self.raw, self.w)
+        if not np.any(current + self.tol < self.history):
+            return True
+        self.history[self.rounds % self.history.shape[0]] = current
+        self.rounds += 1
+        return False
+
+
 class BaseGradientBoosting(BaseEstimator):
     """The boosting loop shared by the regressor and the classifier."""
 
     _parameter_constraints: dict = {}
 
     def _boost(self, X, y, sample_weight, n_classes: int = 2):
-        """Fit ``n_estimators`` rounds; y holds targets or class codes."""
+        """Fit up to ``n_estimators`` rounds; y holds targets or class codes."""
         template = DecisionTreeRegressor(
-            max_depth=self.max_depth, min_samples_leaf=self.min_samples_leaf
+            **{k: getattr(self, k) for k in TREE_PARAMETERS}
         )
-        grower = PresortedGrower(template, np.ascontiguousarray(X.T, dtype=np.float32))
         weight = check_sample_weight(sample_weight, X)
-        loss = self._loss = self._make_loss(n_classes)
         rng = generator(self.random_state)
+        X, y, weight, stop = self._hold_out(X, y, weight, n_classes, rng)
+        grower = PresortedGrower(template, np.ascontiguousarray(X.T, dtype=np.float32))
+        loss = self._loss = self._make_loss(n_classes)
         # eq. (gb-init)
         self.init_ = loss.init(y, weight, weighted=sample_weight is not None)
         raw = np.tile(self.init_, (X.shape[0], 1))
@@ -90,8 +134,31 @@ class BaseGradientBoosting(BaseEstimator):
                 self.oob_scores_[m] = (
                     loss(y[out], raw[out], weight[out]) if out.any() else np.nan
                 )
-        self.n_estimators_ = self.n_estimators
+            if stop is not None and stop.after_round(trees, loss, self.init_):
+                break
+        self._keep_rounds(m + 1)
         return self
+
+    def _hold_out(self, X, y, weight, n_classes: int, rng):
+        """Set ``validation_fraction`` of the rows aside when stopping early."""
+        if self.n_iter_no_change is None:
+            return X, y, weight, None
+        strata = y if n_classes > 1 and is_classifier(self) else None
+        seed = int(rng.integers(2**31))
+        X, X_val, y, y_val, weight, w_val = train_test_split(
+            X, y, weight, test_size=self.validation_fraction, stratify=strata,
+            random_state=seed,
+        )  # fmt: skip
+        stop = EarlyStopping(X_val, y_val, w_val, self)
+        return X, y, weight, stop
+
+    def _keep_rounds(self, n_rounds: int) -> None:
+        """Keep the first ``n_rounds`` rounds (all of them without early stopping)."""
+        self.n_estimators_ = n_rounds
+        self.estimators_ = self.estimators_[:n_rounds]
+        self.train_score_ = self.train_score_[:n_rounds]
+        if self.oob_scores_ is not None:
+            self.oob_scores_ = self.oob_scores_[:n_rounds]
 
     def _draw_bag(self, n: int, rng) -> np.ndarray:
         """Rows in this round's bag: all, or a fresh subsample (stochastic boosting)."""
@@ -141,14 +208,21 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
     learning_rate : float > 0, the shrinkage nu (eq. ``gb-shrink``).
     n_estimators : int >= 1, boosting rounds.
     subsample : float in (0, 1], the fraction of rows each round's tree sees.
-    max_depth, min_samples_leaf : of each regression tree.
+    max_depth, min_samples_split, min_samples_leaf, min_weight_fraction_leaf,
+    max_features, max_leaf_nodes, min_impurity_decrease : of each regression
+        tree, as in :class:`~groundup.trees.DecisionTreeRegressor`.
     alpha : float in (0, 1): the quantile for ``"quantile"``, and for
         ``"huber"`` the quantile of |residual| used as the threshold delta.
     random_state : int, RandomState or None
+    n_iter_no_change : int or None, default=None
+        Stop early: set ``validation_fraction`` of the rows aside and stop
+        once a round's loss on them fails to beat, by ``tol``, any of the
+        last ``n_iter_no_change`` rounds (scikit-learn's rule).
+    validation_fraction : float in (0, 1), default=0.1; tol : float >= 0.
 
     Attributes
     ----------
-    init_ : the constant f_0; estimators_ : (n_estimators, 1) array of trees
+    init_ : the constant f_0; estimators_ : (n_estimators_, 1) array of trees
     whose leaves hold the line-searched values; train_score_ : the loss on the
     in-bag rows after each round; oob_scores_ : the loss on the out-of-bag
     rows (``subsample < 1`` only).
@@ -167,17 +241,33 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         learning_rate=0.1,
         n_estimators=100,
         subsample=1.0,
-        max_depth=3,
+        min_samples_split=2,
         min_samples_leaf=1,
-        alpha=0.9,
+        min_weight_fraction_leaf=0.0,
+        max_depth=3,
+        min_impurity_decrease=0.0,
         random_state=None,
+        max_features=None,
+        alpha=0.9,
+        max_leaf_nodes=None,
+        validation_fraction=0.1,
+        n_iter_no_change=None,
+        tol=1e-4,
     ):
         self.loss = loss
         self.learning_rate = learning_rate
         self.n_estimators = n_estimators
         self.subsample = subsample
-        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_depth = max_depth
+        self.min_impurity_decrease = min_impurity_decrease
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.alpha = alpha
         self.random_state = random_state
 
@@ -204,11 +294,15 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
     """Gradient boosting for classification with the log loss.
 
     Two classes: one tree per round on the log odds. K > 2 classes: K trees
-    per round, one per class, on a softmax. Parameters are those of
-    :class:`GradientBoostingRegressor` with ``loss="log_loss"``.
+    per round, one per class, on a softmax. ``loss="exponential"`` (two
+    classes only) boosts AdaBoost's loss instead. Parameters are otherwise
+    those of :class:`GradientBoostingRegressor`.
     """
 
-    _parameter_constraints = {"loss": [{"log_loss"}], **GBDT_CONSTRAINTS}
+    _parameter_constraints = {
+        "loss": [{"log_loss", "exponential"}],
+        **GBDT_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -217,16 +311,32 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         learning_rate=0.1,
         n_estimators=100,
         subsample=1.0,
-        max_depth=3,
+        min_samples_split=2,
         min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_depth=3,
+        min_impurity_decrease=0.0,
         random_state=None,
+        max_features=None,
+        max_leaf_nodes=None,
+        validation_fraction=0.1,
+        n_iter_no_change=None,
+        tol=1e-4,
     ):
         self.loss = loss
         self.learning_rate = learning_rate
         self.n_estimators = n_estimators
         self.subsample = subsample
-        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_depth = max_depth
+        self.min_impurity_decrease = min_impurity_decrease
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.random_state = random_state
 
     def _make_loss(self, n_classes: int):
@@ -268,6 +378,11 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         """Class probabilities (n_samples, n_classes) from the raw scores."""
         raw = self._raw(X)  # checks fitting before the loss is read
         return self._loss.proba(raw)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def staged_predict(self, X):
         """Predicted labels after each round, one array per round."""

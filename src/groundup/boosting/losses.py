@@ -217,6 +217,39 @@ class BinomialLoss(Loss):
         return np.column_stack([1 - p, p])
 
 
+class ExponentialLoss(Loss):
+    """AdaBoost's loss, L = exp(-(2y - 1) f), for two classes (y in {0, 1}).
+
+    Its minimiser is half the log odds, so p = expit(2 f). The leaf value is
+    one Newton step, sum r / sum |r|: the Hessian of exp(-z f) is the
+    gradient's magnitude (Friedman 2001; scikit-learn's choice).
+    """
+
+    def init(self, y, w, weighted=True):
+        eps = np.finfo(float).eps
+        p = np.clip(np.average(y, weights=w), eps, 1 - eps)
+        return np.array([0.5 * np.log(p / (1 - p))])
+
+    def negative_gradient(self, y, raw):
+        z = 2.0 * y - 1.0
+        return (z * np.exp(-z * raw[:, 0]))[:, None]
+
+    def leaf_values(self, y, raw, neg_grad, w, leaf, n_nodes):
+        num = _per_leaf_sum(neg_grad, w, leaf, n_nodes)
+        den = _per_leaf_sum(np.abs(neg_grad), w, leaf, n_nodes)
+        leaves = np.unique(leaf)
+        return leaves, _safe_ratio(num, den)[leaves]
+
+    def __call__(self, y, raw, w):
+        return np.average(np.exp(-(2.0 * y - 1.0) * raw[:, 0]), weights=w)
+
+    @staticmethod
+    def proba(raw):
+        """Probabilities (n, 2) of the two classes: p = expit(2 f)."""
+        p = expit(2.0 * raw[:, 0])
+        return np.column_stack([1 - p, p])
+
+
 class MultinomialLoss(Loss):
     """Softmax cross-entropy, one tree per class and round.
 
@@ -270,6 +303,13 @@ def make_loss(name: str, alpha: float = 0.9, n_classes: int = 2) -> Loss:
         return HuberLoss(alpha)
     if name == "quantile":
         return QuantileLoss(alpha)
+    if name == "exponential":
+        if n_classes != 2:
+            raise ValueError(
+                "loss='exponential' needs two classes, got "
+                f"{n_classes}; use loss='log_loss'."
+            )
+        return ExponentialLoss()
     if name == "log_loss":
         return BinomialLoss() if n_classes == 2 else MultinomialLoss(n_classes)
     raise ValueError(f"unknown loss {name!r}")

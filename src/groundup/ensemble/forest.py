@@ -9,13 +9,16 @@ forest; each tree filters that order down to its own sample.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy.sparse import hstack
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -26,22 +29,29 @@ from .._validation import (
 )
 from ..trees import criteria
 from ..trees.cart import (
+    CLASS_WEIGHT,
     CLASSIFIER_CONSTRAINTS,
+    GROWTH_PARAMETERS,
     REGRESSOR_CONSTRAINTS,
     DecisionTreeClassifier,
     DecisionTreeRegressor,
     PresortedGrower,
+    class_weights,
 )
 
 
-def bootstrap_counts(n_samples: int, rng: np.random.Generator) -> np.ndarray:
-    """How many times each row is drawn in a bootstrap sample of ``n_samples`` rows."""
-    return np.bincount(rng.integers(0, n_samples, n_samples), minlength=n_samples)
+def bootstrap_counts(
+    n_samples: int, rng: np.random.Generator, n_draws: int | None = None
+) -> np.ndarray:
+    """How many times each row is drawn in ``n_draws`` (default ``n_samples``) draws."""
+    draws = n_samples if n_draws is None else n_draws
+    return np.bincount(rng.integers(0, n_samples, draws), minlength=n_samples)
 
 
 FOREST_CONSTRAINTS = {  # beside those of the trees
     "n_estimators": [Interval(int, 1)],
     "bootstrap": ["boolean"],
+    "max_samples": [Interval(int, 1), Interval(float, 0, 1, closed="right"), None],
     "oob_score": ["boolean"],
     "n_jobs": [Interval(int), None],
 }
@@ -74,28 +84,39 @@ class BaseForest(BaseEstimator):
             raise ValueError(
                 "oob_score=True needs bootstrap=True: without it no row is out of bag."
             )
-        template = self._tree_class(
-            criterion=self.criterion,
-            max_depth=self.max_depth,
-            min_samples_split=self.min_samples_split,
-            min_samples_leaf=self.min_samples_leaf,
-            max_features=self.max_features,
-        )
-        return template
+        if self.max_samples is not None and not self.bootstrap:
+            raise ValueError(
+                "max_samples needs bootstrap=True: it sets the size of the bootstrap."
+            )
+        return self._tree_class(**{k: getattr(self, k) for k in GROWTH_PARAMETERS})
+
+    def _n_draws(self, n_samples: int) -> int:
+        """Rows each bootstrap sample draws: ``max_samples`` resolved (eq. rf-oob)."""
+        if self.max_samples is None:
+            return n_samples
+        if isinstance(self.max_samples, numbers.Integral):
+            if self.max_samples > n_samples:
+                raise ValueError(
+                    f"max_samples must be <= n_samples={n_samples} when an int, "
+                    f"got {self.max_samples!r}."
+                )
+            return int(self.max_samples)
+        return max(1, round(n_samples * self.max_samples))
 
     def _fit(self, X, stats_of, y, sample_weight, tree_attrs=None):
         XT = np.ascontiguousarray(X.T)
         # checks the trees' parameters
         grower = PresortedGrower(self._check_params(), XT)
-        weight = check_sample_weight(sample_weight, X)
+        weight = check_sample_weight(sample_weight, X) * self._class_weights(y)
         seeds = check_random_state(self.random_state).randint(
             2**31, size=self.n_estimators
         )
+        n, n_draws = X.shape[0], self._n_draws(X.shape[0])
 
         def one_tree(seed):
             rng = np.random.default_rng(seed)
-            counts = bootstrap_counts(X.shape[0], rng) if self.bootstrap else 1
-            w = weight * counts
+            counts = bootstrap_counts(n, rng, n_draws) if self.bootstrap else 1
+            w = weight * counts * self._bag_class_weights(y, counts)
             used = w > 0
             return grower.grow(stats_of(y, w), used, rng, **(tree_attrs or {})), used
 
@@ -108,6 +129,40 @@ class BaseForest(BaseEstimator):
         if self.oob_score:
             self._compute_oob(XT, y)
         return self
+
+    def _class_weights(self, y) -> np.ndarray | float:
+        """The forest's ``class_weight`` on every row (per bag: see below)."""
+        if getattr(self, "class_weight", None) in (None, "balanced_subsample"):
+            return 1.0
+        return class_weights(self.class_weight, self.classes_[y])  # y: class codes
+
+    def _bag_class_weights(self, y, counts) -> np.ndarray | float:
+        """``class_weight="balanced_subsample"``: balanced on each bootstrap sample."""
+        if getattr(self, "class_weight", None) != "balanced_subsample":
+            return 1.0
+        indices = np.repeat(np.arange(y.shape[0]), counts)  # the rows drawn
+        return compute_sample_weight("balanced", y, indices=indices)
+
+    def apply(self, X) -> np.ndarray:
+        """Leaf index of every sample in every tree: (n_samples, n_estimators)."""
+        XT = self._validated_transpose(X)
+        return np.column_stack([tree.tree_.apply(XT) for tree in self.estimators_])
+
+    def decision_path(self, X):
+        """Sparse indicator of the nodes each sample passes, trees side by side.
+
+        Returns the (n_samples, total nodes) matrix and ``n_nodes_ptr``: tree
+        ``i``'s nodes are columns ``n_nodes_ptr[i]`` to ``n_nodes_ptr[i + 1]``.
+        """
+        self._validated_transpose(X)  # checks fitting and X first
+        paths = [tree.decision_path(X) for tree in self.estimators_]
+        n_nodes = [0] + [p.shape[1] for p in paths]
+        return hstack(paths).tocsr(), np.cumsum(n_nodes)
+
+    def _validated_transpose(self, X) -> np.ndarray:
+        check_is_fitted(self, "estimators_")
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        return np.ascontiguousarray(X.T)
 
     def _oob_average(self, XT) -> np.ndarray:
         """Average each row's prediction over the trees that did not see it."""
@@ -134,9 +189,7 @@ class BaseForest(BaseEstimator):
         return out if out.ndim == 2 else out[:, None]
 
     def _tree_outputs(self, X) -> np.ndarray:
-        check_is_fitted(self, "estimators_")
-        X = validate_data(self, X, dtype=np.float32, reset=False)
-        XT = np.ascontiguousarray(X.T)
+        XT = self._validated_transpose(X)
         return sum(self._tree_output(tree, XT) for tree in self.estimators_) / len(
             self.estimators_
         )
@@ -167,11 +220,17 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     ----------
     n_estimators : int >= 1, default=100
     criterion : {"gini", "entropy"}, default="gini"
-    max_depth, min_samples_split, min_samples_leaf : as in the tree; by
-        default trees are grown until their leaves are pure.
+    max_depth, min_samples_split, min_samples_leaf, min_weight_fraction_leaf,
+    max_leaf_nodes, min_impurity_decrease : as in the tree; by default trees
+        are grown until their leaves are pure.
     max_features : int, float, "sqrt", "log2" or None, default="sqrt"
         Features drawn at each node. The source article recommends log2(d).
     bootstrap : bool, default=True
+    max_samples : int, float in (0, 1] or None, default=None
+        Rows drawn for each bootstrap sample (None: as many as there are).
+    class_weight : dict, "balanced", "balanced_subsample" or None
+        Factors on the sample weights by class; "balanced_subsample"
+        balances each tree's bootstrap sample.
     oob_score : bool, default=False
         Estimate accuracy from out-of-bag rows (``oob_score_``,
         ``oob_decision_function_``).
@@ -190,6 +249,7 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     _parameter_constraints = {
         **CLASSIFIER_CONSTRAINTS,
         **FOREST_CONSTRAINTS,
+        "class_weight": [{"balanced_subsample"}, *CLASS_WEIGHT],
     }
 
     def __init__(
@@ -200,22 +260,32 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         max_depth=None,
         min_samples_split=2,
         min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
         max_features="sqrt",
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
         bootstrap=True,
         oob_score=False,
         n_jobs=None,
         random_state=None,
+        class_weight=None,
+        max_samples=None,
     ):
         self.n_estimators = n_estimators
         self.criterion = criterion
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
         self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
         self.bootstrap = bootstrap
         self.oob_score = oob_score
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.class_weight = class_weight
+        self.max_samples = max_samples
 
     def fit(self, X, y, sample_weight=None):
         """Grow ``n_estimators`` trees on bootstrap samples of ``X``, labels ``y``."""
@@ -245,6 +315,11 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         """Mean of the trees' class probabilities (soft voting)."""
         return self._tree_outputs(X)
 
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba` (-inf where no tree gives the class)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
     def predict(self, X) -> np.ndarray:
         """The class with the largest mean probability over the trees."""
         proba = self.predict_proba(X)  # checks fitting before classes_ is read
@@ -273,22 +348,30 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         max_depth=None,
         min_samples_split=2,
         min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
         max_features=1.0,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
         bootstrap=True,
         oob_score=False,
         n_jobs=None,
         random_state=None,
+        max_samples=None,
     ):
         self.n_estimators = n_estimators
         self.criterion = criterion
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
         self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
         self.bootstrap = bootstrap
         self.oob_score = oob_score
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.max_samples = max_samples
 
     def fit(self, X, y, sample_weight=None):
         """Grow ``n_estimators`` trees on bootstrap samples of ``X``, targets ``y``."""

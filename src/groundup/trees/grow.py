@@ -19,11 +19,12 @@ scikit-learn, so with all features the trees agree split for split.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import criteria
+from .best_first import best_first, split_gains
 from .segments import (
     Level,
     NodeLog,
@@ -97,13 +98,27 @@ class Tree:
     def improvements(self, n_features: int) -> np.ndarray:
         """Weighted impurity decrease per feature (the MDI importance, unnormalised)."""
         split = np.flatnonzero(self.feature >= 0)
-        lo, hi = self.left[split], self.right[split]
-        gain = (
-            self.weight[split] * self.impurity[split]
-            - self.weight[lo] * self.impurity[lo]
-            - self.weight[hi] * self.impurity[hi]
-        )
+        gain = split_gains(self)[split]
         return np.bincount(self.feature[split], weights=gain, minlength=n_features)
+
+    def parent(self) -> np.ndarray:
+        """The parent of every node (-1 for the root)."""
+        parent = np.full(self.node_count, -1)
+        split = np.flatnonzero(self.feature >= 0)
+        parent[self.left[split]] = parent[self.right[split]] = split
+        return parent
+
+    def decision_path(self, XT: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(sample, node) of every node each column of ``XT`` passes, root to leaf."""
+        node, parent = self.apply(XT), self.parent()
+        sample = np.arange(node.shape[0])
+        samples, nodes = [sample], [node]
+        for _ in range(self.max_depth):  # climb one depth per pass
+            sample, node = sample[node > 0], node[node > 0]
+            node = parent[node]
+            samples.append(sample)
+            nodes.append(node)
+        return np.concatenate(samples), np.concatenate(nodes)
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,12 @@ class CartSettings:
     min_samples_split: int = 2
     min_samples_leaf: int = 1
     max_features: int = 1  # how many features each node draws (1..n_features)
+    min_weight_fraction_leaf: float = 0.0  # of the total weight, in every leaf
+    min_impurity_decrease: float = 0.0  # weighted decrease a split must reach
+    max_leaf_nodes: int | None = None  # grow best-first to this many leaves
+    # set per tree by grow_tree (for_root): its weight, the fraction of it a leaf needs
+    total_weight: float = 1.0
+    min_weight_leaf: float = 0.0
 
 
 @dataclass
@@ -154,6 +175,7 @@ def grow_tree(
     rng : draws the features each node tries.
     """
     level, log, depth = Level.root(order, stats), NodeLog(), 0
+    settings = for_root(settings, level)
     while level.ids.size:
         depths = np.full(level.ids.shape, depth)
         log.record(level.ids, value=level.stats.T, n_samples=level.size, depth=depths)
@@ -162,8 +184,9 @@ def grow_tree(
             break
         tried = draw_features(XT, order, level, settings.max_features, rng)
         split = best_splits(XT, stats, order, level, tried, settings)
-        order, level = level.keep(order, split.n_left > 0)
-        split = split.select(split.n_left > 0)
+        found = (split.n_left > 0) & enough_gain(level, split, settings)
+        order, level = level.keep(order, found)
+        split = split.select(found)
         if not level.ids.size:
             break
         if settings.max_depth is None or depth + 1 < settings.max_depth:
@@ -171,16 +194,28 @@ def grow_tree(
         left = log.split(level.ids, feature=split.feature, threshold=split.threshold)
         level = level.children(left, split.n_left, split.left_stats, split.right_stats)
         depth += 1
-    return _assemble(log, settings.criterion, XT.shape[0])
+    tree = _assemble(log, settings.criterion, XT.shape[0])
+    if settings.max_leaf_nodes is not None:
+        tree = best_first(tree, settings.max_leaf_nodes)
+    return tree
+
+
+def for_root(settings: CartSettings, root: Level) -> CartSettings:
+    """``settings`` for one tree: its total weight, and the leaf fraction of it."""
+    total = float(criteria.weight(root.stats, settings.criterion)[0])
+    least = settings.min_weight_fraction_leaf * total
+    return replace(settings, total_weight=total, min_weight_leaf=least)
 
 
 def can_split(level: Level, depth: int, settings: CartSettings) -> np.ndarray:
     """Nodes that may still split: below the depth limit, big enough, not pure."""
     impure = criteria.impurity(level.stats, settings.criterion) > EPS
+    weight = criteria.weight(level.stats, settings.criterion)
     return (
         (settings.max_depth is None or depth < settings.max_depth)
         & (level.size >= settings.min_samples_split)
         & (level.size >= 2 * settings.min_samples_leaf)
+        & (weight >= 2 * settings.min_weight_leaf)
         & impure
     )
 
@@ -231,9 +266,13 @@ def best_splits(XT, stats, order, level, tried, settings: CartSettings) -> Split
     score = criteria.proxy(left, right, settings.criterion)
     # Weights far apart in size can cancel in the running sums (0.98 + 1e-300 -
     # 0.98 = 0): a child of weight 0 scores NaN or inf, and is no candidate.
-    score[
-        ~np.isfinite(score) | invalid_thresholds(seg, settings.min_samples_leaf)
-    ] = -np.inf
+    invalid = ~np.isfinite(score) | invalid_thresholds(seg, settings.min_samples_leaf)
+    if settings.min_weight_leaf > 0:  # a child lighter than min_weight_leaf
+        light = np.minimum(
+            *(criteria.weight(s, settings.criterion) for s in (left, right))
+        )
+        invalid |= light < settings.min_weight_leaf
+    score[invalid] = -np.inf
     pair_best, pair_pos = seg.first_max(score)  # ties: the lowest threshold
     best, found = best_pair(seg, pair_best, tried)
     split = split_at(seg, stats, pair_pos[best], best, found)
@@ -301,6 +340,23 @@ def _right_stats(seg, stats, level: Level, split: Split, pair, criterion: str):
             seg, stats, seg.start[p] + n_left, seg.length[p] - n_left
         )
     return right
+
+
+def enough_gain(level: Level, split: Split, settings: CartSettings) -> np.ndarray:
+    """Nodes whose best split decreases the impurity by ``min_impurity_decrease``.
+
+    As in scikit-learn, the decrease is weighted by the node's share of the
+    tree's weight: (W_t I_t - W_L I_L - W_R I_R) / W.
+    """
+    if not settings.min_impurity_decrease:
+        return np.ones(level.ids.shape, dtype=bool)
+    found = split.n_left > 0
+    gain = np.zeros(level.ids.shape)
+    parts = (level.stats, split.left_stats, split.right_stats)
+    w, wl, wr = (criteria.weight(s[:, found], settings.criterion) for s in parts)
+    i, il, ir = (criteria.impurity(s[:, found], settings.criterion) for s in parts)
+    gain[found] = (w * i - wl * il - wr * ir) / settings.total_weight
+    return gain + EPS >= settings.min_impurity_decrease
 
 
 def goes_right(XT, order, level: Level, split: Split) -> np.ndarray:
