@@ -206,3 +206,15 @@ def test_bad_loss_names_itself():
     X, y = make_friedman1(n_samples=50, random_state=0)
     with pytest.raises(ValueError, match="loss"):
         AdaBoostRegressor(loss="huber").fit(X, y)
+
+
+def test_staged_predict_proba_and_log_proba_match_scikit_learn():
+    X, y = load_iris(return_X_y=True)
+    ours = AdaBoostClassifier(n_estimators=10, random_state=0).fit(X, y)
+    theirs = sk_ensemble.AdaBoostClassifier(n_estimators=10, random_state=0)
+    theirs.fit(X, y)
+    stages = list(ours.staged_predict_proba(X))
+    assert len(stages) == 10
+    for a, b in zip(stages, theirs.staged_predict_proba(X), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-12)
+    np.testing.assert_allclose(ours.predict_log_proba(X), np.log(stages[-1]))

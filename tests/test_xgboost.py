@@ -276,3 +276,50 @@ def test_classifier_base_score_must_be_a_probability():
     X, y = load_breast_cancer(return_X_y=True)
     with pytest.raises(ValueError, match="base_score"):
         XGBoostClassifier(base_score=1.5).fit(X, y)
+
+
+@pytest.mark.parametrize("n_classes", [0, 2, 3])  # 0: regression
+def test_eval_set_and_early_stopping_match_xgboost(n_classes):
+    from sklearn.datasets import make_classification, make_regression
+
+    if n_classes:
+        X, y = make_classification(
+            n_samples=600, n_features=8, n_informative=5, n_classes=n_classes,
+            flip_y=0.2, random_state=0,
+        )  # fmt: skip
+        ours, theirs = XGBoostClassifier, xgb.XGBClassifier
+    else:
+        X, y = make_regression(n_samples=600, n_features=8, noise=30, random_state=0)
+        ours, theirs = XGBoostRegressor, xgb.XGBRegressor
+    Xt, Xv, yt, yv = X[:450], X[450:], y[:450], y[450:]
+    common = dict(
+        n_estimators=300, tree_method="exact", max_depth=4, base_score=0.5,
+        early_stopping_rounds=5,
+    )  # fmt: skip
+    if not n_classes:
+        common["base_score"] = float(yt.mean())
+    evals = [(Xt, yt), (Xv, yv)]
+    a = ours(**common).fit(Xt, yt, eval_set=evals)
+    b = theirs(**common, n_jobs=1).fit(Xt, yt, eval_set=evals, verbose=False)
+    assert a.best_iteration == b.best_iteration < 290  # it stopped early
+    assert len(a.trees_) == b.get_booster().num_boosted_rounds()
+    for name, result in b.evals_result_.items():
+        ((metric, values),) = result.items()
+        np.testing.assert_allclose(a.evals_result_[name][metric], values, rtol=1e-4)
+    predict = "predict_proba" if n_classes else "predict"
+    np.testing.assert_allclose(
+        getattr(a, predict)(Xv), getattr(b, predict)(Xv), rtol=1e-3, atol=1e-3
+    )
+
+
+def test_early_stopping_needs_an_eval_set_and_is_forgotten_on_refit():
+    X, y = np.random.default_rng(0).normal(size=(50, 3)), np.arange(50) % 2
+    with pytest.raises(ValueError, match="eval_set"):
+        XGBoostClassifier(early_stopping_rounds=3).fit(X, y)
+    model = XGBoostClassifier(n_estimators=50, early_stopping_rounds=2)
+    model.fit(X, y, eval_set=[(X[:20], 1 - y[:20])])  # gets worse from round 1
+    assert model.best_iteration < 5 and len(model.trees_) == model.best_iteration + 3
+    model.set_params(early_stopping_rounds=None).fit(X, y)
+    assert not hasattr(model, "best_iteration") and len(model.trees_) == 50
+    with pytest.raises(ValueError, match="labels"):
+        model.fit(X, y, eval_set=[(X, y + 5)])

@@ -243,7 +243,18 @@ class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
 
     def predict_proba(self, X) -> np.ndarray:
         """softmax(f(x) / (K - 1)), eq. (15) of Zhu et al. 2009, as in scikit-learn."""
-        score = self.decision_function(X)
+        return self._proba(self.decision_function(X))
+
+    def staged_predict_proba(self, X):
+        """Class probabilities after each round (see ``predict_proba``)."""
+        for score in self.staged_decision_function(X):
+            yield self._proba(score)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba`."""
+        return np.log(self.predict_proba(X))
+
+    def _proba(self, score: np.ndarray) -> np.ndarray:
         if self.n_classes_ == 1:
             return np.ones_like(score)
         if score.ndim == 1:

@@ -78,6 +78,66 @@ def _check_gain_range(g: np.ndarray) -> None:
         )
 
 
+def _rmse(y, margin) -> float:
+    return float(np.sqrt(np.mean((margin[:, 0] - y) ** 2, dtype=np.float64)))
+
+
+def _logloss(y, margin) -> float:
+    p = np.clip(_sigmoid(margin[:, 0]).astype(np.float64), 1e-16, 1 - 1e-16)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _mlogloss(y, margin) -> float:
+    z = margin.astype(np.float64)
+    log_p = z - z.max(axis=1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    return float(-np.mean(np.maximum(log_p[np.arange(y.shape[0]), y], np.log(1e-16))))
+
+
+METRICS = {"rmse": _rmse, "logloss": _logloss, "mlogloss": _mlogloss}
+
+
+class EvalWatch:
+    """xgboost's ``eval_set``: each round's metric on held-out sets; early stopping.
+
+    The last set decides: training stops once ``early_stopping_rounds`` rounds
+    in a row have not lowered its best metric; the model then predicts with
+    the trees up to the best round, as xgboost's scikit-learn API does.
+    """
+
+    def __init__(self, evals, metric: str, base_margin, rounds: int | None):
+        self.evals, self.metric, self.rounds = evals, metric, rounds
+        self.margins = [np.tile(base_margin, (XT.shape[1], 1)) for XT, _ in evals]
+        self.history = [[] for _ in evals]
+        self.best, self.best_score = -1, np.inf
+
+    def after_round(self, stage) -> bool:
+        """Score this round's trees on every set; True when it is time to stop."""
+        for (XT, y), margin, history in zip(
+            self.evals, self.margins, self.history, strict=True
+        ):
+            for j, tree in enumerate(stage):
+                margin[:, j] += tree.predict(XT)
+            history.append(METRICS[self.metric](y, margin))
+        if not self.evals:
+            return False
+        if self.history[-1][-1] < self.best_score:
+            self.best, self.best_score = len(self.history[-1]) - 1, self.history[-1][-1]
+        done = len(self.history[-1]) - 1 - self.best
+        return self.rounds is not None and done >= self.rounds
+
+    def record(self, model) -> None:
+        """Set ``evals_result_`` and, when stopping early, ``best_iteration``."""
+        model.evals_result_ = {
+            f"validation_{i}": {self.metric: h} for i, h in enumerate(self.history)
+        }
+        if self.rounds is not None:
+            model.best_iteration, model.best_score = self.best, self.best_score
+        else:  # a refit without early stopping forgets an earlier best round
+            model.__dict__.pop("best_iteration", None)
+            model.__dict__.pop("best_score", None)
+
+
 class BaseXGBoost(BaseEstimator):
     """The boosting loop and parameter checks shared by regressor and classifier."""
 
@@ -94,6 +154,7 @@ class BaseXGBoost(BaseEstimator):
         "tree_method": [{"exact", "hist"}],
         "max_bin": [Interval(int, 2)],
         "random_state": ["random_state"],
+        "early_stopping_rounds": [Interval(int, 1), None],
     }
 
     def __init__(
@@ -111,6 +172,7 @@ class BaseXGBoost(BaseEstimator):
         tree_method="hist",
         max_bin=256,
         random_state=None,
+        early_stopping_rounds=None,
     ):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -124,6 +186,7 @@ class BaseXGBoost(BaseEstimator):
         self.tree_method = tree_method
         self.max_bin = max_bin
         self.random_state = random_state
+        self.early_stopping_rounds = early_stopping_rounds
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -147,10 +210,11 @@ class BaseXGBoost(BaseEstimator):
         self.cuts_ = grower.data.cuts
         return grower
 
-    def _boost(self, X, y, gh, base_margin, sample_weight):
+    def _boost(self, X, y, gh, base_margin, sample_weight, evals=()):
         """Fit ``n_estimators`` rounds of trees (K per round for K margins).
 
-        ``base_margin(y, weight)`` gives the starting margin of every output.
+        ``base_margin(y, weight)`` gives the starting margin of every output;
+        ``evals`` holds the (XT, target) of every ``eval_set``.
         """
         weight = check_sample_weight(sample_weight, X, dtype=np.float32)
         if np.any(weight == 0):  # a row of weight 0 is a row removed
@@ -162,12 +226,39 @@ class BaseXGBoost(BaseEstimator):
         _check_gain_range(gh(y, margin)[0] * weight[:, None])
         grower, settings = self._grower(XT, weight), self._settings()
         self.trees_ = []
+        watch = EvalWatch(
+            evals, self._metric(), self.base_margin_, self.early_stopping_rounds
+        )
         for _ in range(self.n_estimators):
             g, h = gh(y, margin)
             w, cols = self._sample(weight, XT.shape[0], rng)
             g, h = g * w[:, None], h * w[:, None]
             self.trees_.append(xgboost_round(grower, XT, g, h, cols, settings, margin))
+            if watch.after_round(self.trees_[-1]):
+                break
+        watch.record(self)
         return self
+
+    def _evals(self, eval_set, target) -> list:
+        """Each (X, y) of ``eval_set`` checked, transposed, y made a ``target``."""
+        if eval_set is None:
+            if self.early_stopping_rounds is not None:
+                raise ValueError(
+                    "early_stopping_rounds needs an eval_set to watch, "
+                    "e.g. fit(X, y, eval_set=[(X_val, y_val)])."
+                )
+            return []
+        evals = []
+        for X_val, y_val in eval_set:
+            X_val = validate_data(
+                self,
+                X_val,
+                dtype=np.float32,
+                reset=False,
+                ensure_all_finite="allow-nan",
+            )
+            evals.append((np.ascontiguousarray(X_val.T), target(np.asarray(y_val))))
+        return evals
 
     def _sample(self, weight, n_features: int, rng):
         """This round's row weights (0: left out) and the columns of its trees."""
@@ -188,6 +279,8 @@ class BaseXGBoost(BaseEstimator):
         )
         XT = np.ascontiguousarray(X.T)
         margin = np.tile(self.base_margin_, (X.shape[0], 1))
+        if n_trees is None and getattr(self, "best_iteration", None) is not None:
+            n_trees = self.best_iteration + 1  # early stopping: up to the best round
         for stage in self.trees_[:n_trees]:
             for j, tree in enumerate(stage):
                 margin[:, j] += tree.predict(XT)
@@ -219,10 +312,20 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
     base_score : the initial prediction; None uses the mean target.
     tree_method : "exact" (every threshold) or "hist" (``max_bin`` bins).
     random_state : int, RandomState or None.
+    early_stopping_rounds : int or None; stop when the last ``eval_set`` of
+        ``fit`` has not improved for this many rounds (then ``best_iteration``,
+        ``best_score``; predictions use the trees up to the best round).
     """
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit ``n_estimators`` rounds to ``X`` (NaN: missing) and targets ``y``."""
+    def _metric(self) -> str:
+        return "rmse"
+
+    def fit(self, X, y, sample_weight=None, eval_set=None):
+        """Fit ``n_estimators`` rounds to ``X`` (NaN: missing) and targets ``y``.
+
+        ``eval_set``, a list of (X, y), is scored after every round (RMSE) into
+        ``evals_result_``; with ``early_stopping_rounds`` the last set stops it.
+        """
         X, y = validate_data(
             self, X, y, dtype=np.float32, y_numeric=True, ensure_all_finite="allow-nan"
         )
@@ -237,8 +340,9 @@ class XGBoostRegressor(RegressorMixin, BaseXGBoost):
                 np.average(y, weights=w) if self.base_score is None else self.base_score
             ]
 
+        evals = self._evals(eval_set, lambda y: y.astype(np.float32))
         return self._boost(
-            X, y.astype(np.float32), squared_error_gh, base, sample_weight
+            X, y.astype(np.float32), squared_error_gh, base, sample_weight, evals
         )
 
     def predict(self, X) -> np.ndarray:
@@ -253,8 +357,21 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
     probability for two classes (None: 0.5) and a margin for more.
     """
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit ``n_estimators`` rounds to ``X`` (NaN allowed) and class labels ``y``."""
+    def _metric(self) -> str:
+        return "logloss" if self.n_classes_ == 2 else "mlogloss"
+
+    def _codes(self, y) -> np.ndarray:
+        """Class codes of labels ``y`` (of an ``eval_set``), which must be known."""
+        codes = np.searchsorted(self.classes_, y).clip(max=self.n_classes_ - 1)
+        if not np.array_equal(self.classes_[codes], y):
+            raise ValueError("eval_set has labels that the training y does not.")
+        return codes
+
+    def fit(self, X, y, sample_weight=None, eval_set=None):
+        """Fit ``n_estimators`` rounds to ``X`` (NaN allowed) and class labels ``y``.
+
+        ``eval_set`` as in :meth:`XGBoostRegressor.fit`, scored by log loss.
+        """
         X, y = validate_data(
             self, X, y, dtype=np.float32, ensure_all_finite="allow-nan"
         )
@@ -273,17 +390,21 @@ class XGBoostClassifier(ClassifierMixin, BaseXGBoost):
                     f"base_score must be a probability in (0, 1), got {p!r}."
                 )
             margin = [np.log(p / (1 - p))]
+            evals = self._evals(eval_set, lambda y: self._codes(y).astype(np.float32))
             return self._boost(
                 X,
                 codes.astype(np.float32),
                 logistic_gh,
                 lambda y, w: margin,
                 sample_weight,
+                evals,
             )
         margin = np.full(
             self.n_classes_, 0.5 if self.base_score is None else self.base_score
         )
-        return self._boost(X, codes, softmax_gh, lambda y, w: margin, sample_weight)
+        evals = self._evals(eval_set, self._codes)
+        gh, base = softmax_gh, lambda y, w: margin
+        return self._boost(X, codes, gh, base, sample_weight, evals)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities (n_samples, n_classes): sigmoid or softmax of margins."""
