@@ -24,7 +24,7 @@ NBVAL := --nbval-lax --nbval-current-env -p no:hypothesispytest
 # short ones to fill both processes at the end.
 LONGEST_FIRST := $(shell printf '%s\n' $(CHAPTERS) | sort -r)
 
-.PHONY: help venv book test lint unit chapters chapter robust build-strict e2e bench serve lab student clean
+.PHONY: help venv book test lint unit peer peer-gensim compatibility chapters chapter robust build-strict e2e bench serve lab student clean
 
 help:
 	@echo "make book   build the HTML book into _build/html"
@@ -32,6 +32,8 @@ help:
 	@echo "make lab    JupyterLab with jupytext: open notebooks/*.md as notebooks"
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000"
 	@echo "make bench  run benchmarks/ and write book/benchmarks.md"
+	@echo "make peer   the peers' own test suites against our estimators (tests/peer)"
+	@echo "make compatibility  make peer, then write book/compatibility.md"
 	@echo "make chapter NB=01_random_forest   run one chapter's checks"
 	@echo "make robust every chapter with seeds 1 and 2 while one core is kept busy"
 	@echo "make student  the student edition of every chapter in _build/student"
@@ -59,7 +61,7 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html $(JBFLAGS)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
-test: lint unit chapters build-strict
+test: lint unit peer chapters build-strict
 
 # Every chapter as an .ipynb in folder $(1), converted by one jupytext process.
 TO_IPYNB = rm -rf $(1) && mkdir -p $(1) && cp $(CHAPTERS) $(1)/ && \
@@ -73,6 +75,26 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(PARALLEL) tests -q --ignore=tests/site --ignore=tests/e2e
+
+# scikit-learn's and gensim's own tests of the estimators we re-implement, copied
+# from the installed packages with only their imports pointed at ours
+# (tests/peer/adapt.py), run with tests/peer/out_of_scope.toml applied.
+PEER := _build/peer
+peer: $(STAMP)
+	$(BIN)/python -m tests.peer.adapt $(PEER)
+	$(PARALLEL) $(PEER) -q -p no:cacheprovider --ignore=$(PEER)/test_word2vec.py \
+		--peer-results $(PEER)/results.json
+
+# gensim's test_word2vec.py is out of the default run: many of its tests train
+# on the Lee corpus, minutes each under our Word2Vec (book/compatibility.md).
+peer-gensim: $(STAMP)
+	$(BIN)/python -m tests.peer.adapt $(PEER)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest $(PEER)/test_word2vec.py -v \
+		-p no:cacheprovider --peer-results $(PEER)/results-gensim.json
+
+# The per-suite counts of the last `make peer`, written as book/compatibility.md.
+compatibility: peer
+	$(BIN)/python -m tests.peer.report $(PEER)/results.json
 
 # Every cell of every chapter runs; a failing assert fails the test.
 chapters: $(STAMP)
