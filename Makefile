@@ -82,7 +82,7 @@ unit: $(STAMP)
 PEER := _build/peer
 peer: $(STAMP)
 	$(BIN)/python -m tests.peer.adapt $(PEER)
-	$(PARALLEL) $(PEER) -q -p no:cacheprovider --ignore=$(PEER)/test_word2vec.py \
+	$(PARALLEL) $(PEER) -q -rfE -p no:cacheprovider --ignore=$(PEER)/test_word2vec.py \
 		--peer-results $(PEER)/results.json
 
 # gensim's test_word2vec.py is out of the default run: many of its tests train
