@@ -139,3 +139,32 @@ def test_tree_apply_refuses_data_that_is_not_transposed():
     xgb_tree = XGBoostRegressor(n_estimators=1).fit(X, y).trees_[0][0]
     with pytest.raises(ValueError, match="transposed"):
         xgb_tree.predict(X.astype(np.float32))
+
+
+def test_adaboost_stops_with_a_warning_when_the_weights_would_overflow():
+    # scikit-learn's test_sample_weights_infinite: learning_rate=23 on iris made
+    # an inf vote, then NaN votes and NaN probabilities.
+    X, y = load_iris(return_X_y=True)
+    with pytest.warns(UserWarning, match="Sample weights have reached infinite"):
+        model = AdaBoostClassifier(n_estimators=30, learning_rate=23.0).fit(X, y)
+    assert model.stop_reason_ == "overflow" and len(model.estimators_) == 2
+    assert np.isfinite(model.estimator_weights_).all()
+    assert np.isfinite(model.predict_proba(X)).all()
+    assert model.score(X, y) > 0.6  # scikit-learn's two learners: 2/3
+
+
+def test_adaboost_floors_weights_at_eps_as_scikit_learn():
+    # Without the floor, learning_rate=5 drove an error to ~1e-300 and one
+    # vote drowned every other (accuracy 1/3); scikit-learn floors at eps.
+    X, y = load_iris(return_X_y=True)
+    model = AdaBoostClassifier(n_estimators=30, learning_rate=5.0).fit(X, y)
+    assert model.estimator_errors_.min() > 1e-17 and model.score(X, y) > 0.7
+
+
+def test_gbdt_early_stopping_refuses_a_split_that_loses_a_class():
+    # scikit-learn's test_early_stopping_n_classes: the fit gave class 0 a
+    # probability of 2e-16 everywhere, silently.
+    with pytest.raises(ValueError, match="missing some classes"):
+        GradientBoostingClassifier(
+            n_iter_no_change=5, random_state=0, validation_fraction=0.8
+        ).fit([[1]] * 10, [0, 0] + [1] * 8)

@@ -16,6 +16,8 @@ every round grows its tree on that sort, so a stump costs a few array passes.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.utils.extmath import softmax
@@ -115,7 +117,12 @@ class BaseAdaBoost(BaseEstimator):
         """Up to ``n_estimators`` rounds; ``self._round`` does a round's arithmetic."""
         self.estimators_, votes, errors = [], [], []
         self.stop_reason_ = "n_estimators"
+        given = weight > 0
         for _ in range(self.n_estimators):
+            # No given row's weight falls below float64's eps (scikit-learn's
+            # floor, its issue 20320): a tiny weight would make a tiny error and
+            # a vote that drowns every other.
+            weight = np.where(given, np.maximum(weight, EPS), 0.0)
             learner, pred = fit_round(weight)
             error, vote, weight = self._round(pred, fit_round.y, weight)
             if error <= 0:  # a perfect learner: it gets vote 1 and boosting ends
@@ -128,11 +135,16 @@ class BaseAdaBoost(BaseEstimator):
             self.estimators_.append(learner)
             votes.append(vote)
             errors.append(max(error, 0.0))
+            if self.stop_reason_ == "n_estimators" and self._overflows(vote):
+                self.stop_reason_ = "overflow"
             if self.stop_reason_ != "n_estimators":
                 break
         self.estimator_weights_ = np.array(votes)
         self.estimator_errors_ = np.array(errors)
         return self
+
+    def _overflows(self, vote: float) -> bool:
+        return False  # AdaBoost.R2 shrinks weights: they underflow, in logarithms
 
     @property
     def feature_importances_(self) -> np.ndarray:
@@ -161,8 +173,11 @@ class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
     estimator_errors_ : their weighted training errors e_m.
     stop_reason_ : why boosting stopped: "n_estimators" (all rounds ran),
         "perfect" (a learner made no weighted error; it gets vote 1 and
-        boosting ends) or "chance" (a learner did no better than chance,
-        e_m >= 1 - 1/K; it is dropped and boosting ends).
+        boosting ends), "chance" (a learner did no better than chance,
+        e_m >= 1 - 1/K; it is dropped and boosting ends) or "overflow" (a
+        vote so large that e^vote exceeds float64; it is kept, a warning
+        says so, and boosting ends, as in scikit-learn). As in scikit-learn,
+        no positive sample weight falls below float64's eps.
     """
 
     _default_learner = DecisionTreeClassifier(max_depth=1)
@@ -187,6 +202,24 @@ class AdaBoostClassifier(ClassifierMixin, BaseAdaBoost):
 
     def _round(self, pred, codes, weight):
         return samme_round(pred != codes, weight, self.n_classes_, self.learning_rate)
+
+    def _overflows(self, vote: float) -> bool:
+        """Whether e^vote, the factor on the mistakes' weights, exceeds float64.
+
+        Our weights are re-normalised in logarithms and stay finite, but from
+        here on each vote drowns all earlier ones and the learners chase a
+        handful of rows; scikit-learn stops at the same point, with a warning.
+        """
+        if vote < np.log(np.finfo(np.float64).max):
+            return False
+        warnings.warn(
+            f"Sample weights have reached infinite values at round "
+            f"{len(self.estimators_)}: the mistakes' factor e^{vote:.0f} "
+            "overflows float64. Boosting stopped; try a lower learning_rate.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return True
 
     def _keep_first_at_chance(self, error: float) -> bool:
         k = self.n_classes_
@@ -349,6 +382,9 @@ class AdaBoostRegressor(RegressorMixin, BaseAdaBoost):
         return weighted_median(self._learner_predictions(X), self.estimator_weights_)
 
 
+EPS = np.finfo(np.float64).eps
+
+
 def samme_round(
     wrong: np.ndarray, weight: np.ndarray, n_classes: int, learning_rate: float
 ):
@@ -360,8 +396,9 @@ def samme_round(
     error = float(np.sum(weight[wrong]))  # e_m: a sum of weights (eq. ada-error)
     if error <= 0 or error >= 1.0 - 1.0 / n_classes:
         return error, None, weight
-    # The SAMME vote (eq. ada-samme), shrunk by the learning rate (eq. ada-shrink).
-    vote = learning_rate * (np.log((1 - error) / error) + np.log(n_classes - 1))
+    # The SAMME vote (eq. ada-samme), shrunk by the learning rate (eq. ada-shrink);
+    # log1p(-e) - log(e), not log((1 - e) / e), whose ratio overflows for a tiny e.
+    vote = learning_rate * (np.log1p(-error) - np.log(error) + np.log(n_classes - 1))
     # Up-weight the mistakes, then renormalise: the division by Z_m (eq.
     # ada-update), in logarithms so that a large vote cannot overflow.
     return (

@@ -149,6 +149,12 @@ class BaseGradientBoosting(BaseEstimator):
             X, y, weight, test_size=self.validation_fraction, stratify=strata,
             random_state=seed,
         )  # fmt: skip
+        if strata is not None and np.unique(y[weight > 0]).shape[0] < n_classes:
+            raise ValueError(
+                "The training data after the early stopping split is missing some "
+                "classes (too few rows of a class for validation_fraction="
+                f"{self.validation_fraction}); lower it or add rows."
+            )
         stop = EarlyStopping(X_val, y_val, w_val, self)
         return X, y, weight, stop
 
