@@ -268,3 +268,41 @@ def test_bad_controls_name_the_parameter(estimator, params, name):
     y = np.arange(60) % 3
     with pytest.raises(ValueError, match=name):
         estimator(**params).fit(X, y)
+
+
+def test_callable_oob_score_is_used(regression, classification):
+    from sklearn.metrics import balanced_accuracy_score, explained_variance_score
+
+    X, y = regression
+    forest = RandomForestRegressor(20, oob_score=explained_variance_score)
+    forest.fit(X, y)
+    covered = ~np.isnan(forest.oob_prediction_)
+    expected = explained_variance_score(y[covered], forest.oob_prediction_[covered])
+    assert forest.oob_score_ == pytest.approx(expected)
+    X, y = classification
+    forest = RandomForestClassifier(20, oob_score=balanced_accuracy_score).fit(X, y)
+    labels = forest.classes_[forest.oob_decision_function_.argmax(axis=1)]
+    assert forest.oob_score_ == pytest.approx(balanced_accuracy_score(y, labels))
+
+
+def test_gbdt_apply_and_max_features_(classification):
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    model = GradientBoostingClassifier(n_estimators=4, max_features=2).fit(X, y)
+    leaves = model.apply(X)
+    assert leaves.shape == (len(X), 4, 3) and model.max_features_ == 2
+    tree = model.estimators_[2, 1]
+    np.testing.assert_array_equal(leaves[:, 2, 1], tree.apply(X))
+
+
+def test_adaboost_staged_score_ends_at_score(classification, regression):
+    from groundup.boosting import AdaBoostClassifier, AdaBoostRegressor
+
+    for model, (X, y) in (
+        (AdaBoostClassifier(n_estimators=5), classification),
+        (AdaBoostRegressor(n_estimators=5, random_state=0), regression),
+    ):
+        scores = list(model.fit(X, y).staged_score(X, y))
+        assert len(scores) == len(model.estimators_)
+        assert scores[-1] == pytest.approx(model.score(X, y))

@@ -19,7 +19,14 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    clone,
+    is_classifier,
+)
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.extmath import softmax
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
@@ -142,6 +149,16 @@ class BaseAdaBoost(BaseEstimator):
         self.estimator_weights_ = np.array(votes)
         self.estimator_errors_ = np.array(errors)
         return self
+
+    def staged_score(self, X, y, sample_weight=None):
+        """The score (accuracy, or R^2 for the regressor) after each round."""
+        for pred in self.staged_predict(X):
+            yield self._score_of(y, pred, sample_weight)
+
+    def _score_of(self, y, pred, sample_weight) -> float:
+        if is_classifier(self):
+            return float(accuracy_score(y, pred, sample_weight=sample_weight))
+        return float(r2_score(y, pred, sample_weight=sample_weight))
 
     def _overflows(self, vote: float) -> bool:
         return False  # AdaBoost.R2 shrinks weights: they underflow, in logarithms

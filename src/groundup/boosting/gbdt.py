@@ -115,6 +115,7 @@ class BaseGradientBoosting(BaseEstimator):
         rng = generator(self.random_state)
         X, y, weight, stop = self._hold_out(X, y, weight, n_classes, rng)
         grower = PresortedGrower(template, np.ascontiguousarray(X.T, dtype=np.float32))
+        self.max_features_ = grower.settings.max_features
         loss = self._loss = self._make_loss(n_classes)
         # eq. (gb-init)
         self.init_ = loss.init(y, weight, weighted=sample_weight is not None)
@@ -157,6 +158,20 @@ class BaseGradientBoosting(BaseEstimator):
             )
         stop = EarlyStopping(X_val, y_val, w_val, self)
         return X, y, weight, stop
+
+    def apply(self, X) -> np.ndarray:
+        """Leaf of every sample in every tree, as in scikit-learn.
+
+        Shape (n_samples, n_estimators_, n_trees) for a classifier (one tree
+        per round for two classes, K for K classes), (n_samples,
+        n_estimators_) for a regressor.
+        """
+        check_is_fitted(self, "estimators_")
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        XT = np.ascontiguousarray(X.T)
+        stages = [[tree.tree_.apply(XT) for tree in st] for st in self.estimators_]
+        leaves = np.array(stages).transpose(2, 0, 1)  # (sample, stage, tree)
+        return leaves if is_classifier(self) else leaves[:, :, 0]
 
     def _keep_rounds(self, n_rounds: int) -> None:
         """Keep the first ``n_rounds`` rounds (all of them without early stopping)."""

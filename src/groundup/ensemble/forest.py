@@ -16,7 +16,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from scipy.sparse import hstack
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import r2_score
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import (
     Interval,
+    Predicate,
     check_sample_weight,
     validate_params,
 )
@@ -52,7 +53,7 @@ FOREST_CONSTRAINTS = {  # beside those of the trees
     "n_estimators": [Interval(int, 1)],
     "bootstrap": ["boolean"],
     "max_samples": [Interval(int, 1), Interval(float, 0, 1, closed="right"), None],
-    "oob_score": ["boolean"],
+    "oob_score": ["boolean", Predicate(callable, "a callable metric(y_true, y_pred)")],
     "n_jobs": [Interval(int), None],
 }
 
@@ -80,9 +81,9 @@ class BaseForest(BaseEstimator):
 
     def _check_params(self) -> DecisionTreeClassifier:
         validate_params(self)
-        if self.oob_score and not self.bootstrap:
+        if self.oob_score and not self.bootstrap:  # True or a callable
             raise ValueError(
-                "oob_score=True needs bootstrap=True: without it no row is out of bag."
+                "oob_score needs bootstrap=True: without it no row is out of bag."
             )
         if self.max_samples is not None and not self.bootstrap:
             raise ValueError(
@@ -231,8 +232,9 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     class_weight : dict, "balanced", "balanced_subsample" or None
         Factors on the sample weights by class; "balanced_subsample"
         balances each tree's bootstrap sample.
-    oob_score : bool, default=False
-        Estimate accuracy from out-of-bag rows (``oob_score_``,
+    oob_score : bool or callable, default=False
+        Estimate accuracy (or the callable's ``metric(y_true, y_pred)``, as
+        in scikit-learn) from out-of-bag rows (``oob_score_``,
         ``oob_decision_function_``).
     n_jobs : int or None, trees grown in that many threads.
     random_state : int, RandomState or None
@@ -308,8 +310,11 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     def _compute_oob(self, XT, codes) -> None:
         self.oob_decision_function_ = self._oob_average(XT)
         covered = ~np.isnan(self.oob_decision_function_[:, 0])
-        hits = self.oob_decision_function_[covered].argmax(axis=1) == codes[covered]
-        self.oob_score_ = float(hits.mean())
+        pred = self.oob_decision_function_[covered].argmax(axis=1)
+        metric = self.oob_score if callable(self.oob_score) else accuracy_score
+        self.oob_score_ = float(
+            metric(self.classes_[codes[covered]], self.classes_[pred])
+        )
 
     def predict_proba(self, X) -> np.ndarray:
         """Mean of the trees' class probabilities (soft voting)."""
@@ -386,7 +391,8 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
     def _compute_oob(self, XT, y) -> None:
         self.oob_prediction_ = self._oob_average(XT)[:, 0]
         covered = ~np.isnan(self.oob_prediction_)
-        self.oob_score_ = float(r2_score(y[covered], self.oob_prediction_[covered]))
+        metric = self.oob_score if callable(self.oob_score) else r2_score
+        self.oob_score_ = float(metric(y[covered], self.oob_prediction_[covered]))
 
     def predict(self, X) -> np.ndarray:
         """Mean of the trees' predictions."""
