@@ -76,6 +76,7 @@ def test_planted_analogies_are_recovered(sg):
         epochs=5,
         seed=0,
         batch_size=512,
+        workers=1,  # two test processes share two cores
     )
     questions = [q for qs in planted_analogies().values() for q in qs]
     words = sorted({w for q in questions for w in q})
@@ -171,3 +172,191 @@ def test_ours_and_gensims_vectors_do_not_depend_on_string_hashing():
     # string hashing did differ between the two processes
     assert runs[0][0] != runs[1][0]
     assert runs[0][1:] == runs[1][1:]  # ours, then gensim's: same words, same vectors
+
+
+# -- gensim's call pattern --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    corpus = planted_corpus(sentences_per_word=20, seed=2)
+    model = Word2Vec(vector_size=16, min_count=1, epochs=2, seed=0, workers=1)
+    model.build_vocab(corpus)
+    assert model.corpus_count == len(corpus)
+    assert model.corpus_total_words == sum(map(len, corpus))
+    before = model.wv.vectors.copy()
+    model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
+    assert not np.array_equal(before, model.wv.vectors)
+    return model, corpus
+
+
+def test_build_vocab_then_train_is_gensims_call_pattern(small_model):
+    model, corpus = small_model
+    again = Word2Vec(corpus, vector_size=16, min_count=1, epochs=2, seed=0, workers=1)
+    np.testing.assert_array_equal(model.wv.vectors, again.wv.vectors)
+    model3 = Word2Vec(vector_size=16, min_count=1, seed=0, workers=1)
+    model3.build_vocab(corpus)
+    model3.train(
+        corpus_iterable=corpus, total_words=model3.corpus_total_words, epochs=1
+    )
+    assert model3.epochs == 1 and len(model3.epoch_loss) == 1
+
+
+def test_train_checks_gensims_arguments(small_model):
+    model, corpus = small_model
+    for name in ("total_examples", "total_words", "epochs"):
+        for bad in (0, -3, 2.5, "10", True):
+            with pytest.raises(ValueError, match=name):
+                model.train(corpus, **{name: bad})
+    with pytest.raises(ValueError, match="corpus_iterable"):
+        model.train(corpus, corpus_iterable=corpus)
+    with pytest.raises(ValueError, match="corpus_iterable"):
+        model.train()
+    with pytest.warns(UserWarning, match="total_examples=7"):
+        model.train(corpus, total_examples=7, epochs=1)
+    with pytest.raises(RuntimeError, match="build_vocab"):
+        Word2Vec(min_count=1).train(corpus)
+
+
+def test_get_vector_and_lookups(small_model):
+    wv = small_model[0].wv
+    word = wv.index_to_key[3]
+    assert wv.key_to_index[word] == 3 == wv.get_index(word)
+    np.testing.assert_array_equal(wv.get_vector(word), wv.vectors[3])
+    np.testing.assert_array_equal(wv.get_vector(word, norm=False), wv[word])
+    unit = wv.get_vector(word, norm=True)
+    assert np.linalg.norm(unit) == pytest.approx(1.0, abs=1e-6)
+    np.testing.assert_allclose(unit * np.linalg.norm(wv[word]), wv[word], rtol=1e-5)
+    with pytest.raises(KeyError, match="zebra"):
+        wv.get_vector("zebra")
+    with pytest.raises(TypeError, match="norm"):
+        wv.get_vector(word, norm="yes")
+
+
+def test_most_similar_takes_vectors_as_gensim_does():
+    wv = KeyedVectors(
+        ["a", "b", "c", "d"], np.array([[1, 0], [0.9, 0.1], [0, 1], [-1, 0]])
+    )
+    # a vector is not a query word: the word it belongs to is an answer
+    assert wv.most_similar(positive=[wv["a"]], topn=1)[0][0] == "a"
+    assert wv.most_similar(wv["c"], topn=1)[0][0] == "c"  # one bare vector
+    assert wv.most_similar(np.array([wv["c"]]), topn=1)[0][0] == "c"  # a matrix
+    mixed = wv.most_similar(positive=["a", np.array([0.0, 5.0])], topn=3)
+    # "a" is left out; the raw vector outweighs its unit vector (normalised, "b" wins)
+    assert [w for w, _ in mixed] == ["c", "b", "d"]
+    assert wv.most_similar(negative=[np.array([1.0, 0.0])], topn=1)[0][0] == "d"
+    with pytest.raises(ValueError, match="positive must hold words or finite"):
+        wv.most_similar(positive=[np.zeros(3)])
+    with pytest.raises(ValueError, match="negative must hold"):
+        wv.most_similar(positive=["a"], negative=[np.array([np.nan, 0.0])])
+
+
+def test_evaluate_word_pairs_reads_gensims_file(small_model, tmp_path):
+    from gensim.test.utils import datapath
+
+    wv = KeyedVectors(
+        ["a", "B", "c", "d"], np.array([[1, 0], [0.9, 0.1], [0, 1], [-1, 0]])
+    )
+    path = tmp_path / "pairs.tsv"
+    path.write_text("# a comment\nA\tb\t9\na\tc\t5\na\td\t1\na\tzzz\t3\nbad line\n")
+    pearson, spearman, oov = wv.evaluate_word_pairs(str(path))  # gensim's shape
+    assert spearman[0] == pytest.approx(1.0) and 0 <= spearman.pvalue <= 1
+    assert pearson[0] == pytest.approx(wv.evaluate_word_pairs(path)[0][0])
+    assert oov == pytest.approx(25.0)  # gensim's ratio is a percentage
+    # triples keep our shape (floats, a share) and match the case exactly
+    triples = [("a", "B", 9.0), ("a", "c", 5.0), ("a", "d", 1.0), ("a", "zzz", 3.0)]
+    r, rho, skipped = wv.evaluate_word_pairs(triples)
+    assert (r, rho) == pytest.approx((pearson[0], spearman[0]))
+    assert skipped == pytest.approx(0.25)
+    # gensim's own wordsim353.tsv: the planted vocabulary holds only 2 of its pairs
+    with pytest.raises(ValueError, match="at least 3 pairs"):
+        small_model[0].wv.evaluate_word_pairs(datapath("wordsim353.tsv"))
+    with pytest.raises(ValueError, match="no word1, word2, score"):
+        wv.evaluate_word_pairs(datapath("questions-words.txt"))
+    with pytest.raises(ValueError, match="delimiter"):
+        wv.evaluate_word_pairs(path, delimiter="")
+
+
+def test_evaluate_word_analogies_reads_gensims_file(small_model, tmp_path):
+    from gensim.test.utils import datapath
+
+    wv = small_model[0].wv
+    questions = planted_analogies()
+    path = tmp_path / "questions.txt"
+    path.write_text(
+        "".join(
+            f": {name}\n" + "".join(" ".join(q).upper() + "\n" for q in qs)
+            for name, qs in questions.items()
+        )
+    )
+    score, sections = wv.evaluate_word_analogies(path)  # upper case: still found
+    flat = [q for qs in questions.values() for q in qs]
+    assert score == pytest.approx(wv.evaluate_word_analogies(flat))
+    assert [s["section"] for s in sections] == [*questions, "Total accuracy"]
+    for section in sections[:-1]:
+        asked = section["correct"] + section["incorrect"]
+        assert sorted(asked) == sorted(questions[section["section"]])
+    total = sections[-1]
+    assert score == len(total["correct"]) / len(flat)
+    assert len(total["correct"]) + len(total["incorrect"]) == len(flat)
+    # gensim's questions-words.txt: 313 of its questions are planted words
+    score, sections = wv.evaluate_word_analogies(datapath("questions-words.txt"))
+    assert len(sections) == 15 and 0 <= score <= 1
+    assert sum(map(len, (sections[-1]["correct"], sections[-1]["incorrect"]))) == 313
+    (tmp_path / "bad.txt").write_text("a b c d\n")
+    with pytest.raises(ValueError, match="section"):
+        wv.evaluate_word_analogies(tmp_path / "bad.txt")
+
+
+def test_vectorised_analogies_match_most_similar(small_model):
+    wv = small_model[0].wv
+    rng = np.random.default_rng(0)
+    words = np.array(wv.index_to_key)
+    questions = [tuple(words[rng.choice(len(words), 4, replace=False)])
+                 for _ in range(60)]  # fmt: skip
+    answers = wv._answers(questions, np.ones(len(wv), dtype=bool))
+    expected = [
+        wv.most_similar(positive=[b, c], negative=[a], topn=1)[0][0]
+        for a, b, c, _ in questions
+    ]
+    assert [wv.index_to_key[i] for i in answers] == expected
+
+
+def test_save_and_load(small_model, tmp_path):
+    model, corpus = small_model
+    model.save(tmp_path / "model.pkl")
+    loaded = Word2Vec.load(str(tmp_path / "model.pkl"))
+    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+    np.testing.assert_array_equal(loaded.syn1neg, model.syn1neg)
+    assert loaded.wv.index_to_key == model.wv.index_to_key
+    assert loaded.wv.most_similar("paris") == model.wv.most_similar("paris")
+    loaded.train(corpus, epochs=1)  # a loaded model trains on
+    model.wv.save(tmp_path / "wv.pkl")
+    wv = KeyedVectors.load(tmp_path / "wv.pkl")
+    np.testing.assert_array_equal(wv.vectors, model.wv.vectors)
+    assert wv.similarity("paris", "france") == model.wv.similarity("paris", "france")
+    with pytest.raises(
+        TypeError, match="holds a KeyedVectors, not a groundup Word2Vec"
+    ):
+        Word2Vec.load(tmp_path / "wv.pkl")
+    with pytest.raises(TypeError, match="path must be a str or os.PathLike"):
+        model.save(3)
+    with pytest.raises(FileNotFoundError):
+        KeyedVectors.load(tmp_path / "missing.pkl")
+
+
+def test_docstring_states_the_default_differs_from_gensim():
+    doc = " ".join(Word2Vec.__doc__.split())
+    assert "default is skip-gram (``sg=1``" in doc and "gensim's is CBOW" in doc
+
+
+def test_repeat_scale_caps_a_rows_total_weight():
+    from groundup.text import repeat_scale
+
+    ids = torch.tensor([0, 0, 0, 0, 0, 0, 1, 2, 2])
+    weight = repeat_scale(ids, 4, max_repeats=2)
+    per_row = torch.zeros(4).index_add_(0, ids, weight)
+    torch.testing.assert_close(per_row, torch.tensor([2.0, 1.0, 2.0, 0.0]))
+    assert (repeat_scale(ids, 4, None) == 1).all()
+    with pytest.raises(ValueError, match="max_repeats"):
+        Word2Vec(max_repeats=0)

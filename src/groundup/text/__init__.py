@@ -13,6 +13,8 @@ from .corpus import (
     planted_corpus,
     planted_families,
     porter_stem,
+    read_analogies,
+    read_word_pairs,
     word_pairs,
 )
 from .word2vec import (
@@ -23,6 +25,7 @@ from .word2vec import (
     keep_probability,
     noise_distribution,
     noise_table,
+    repeat_scale,
     sgns_gradients,
     sgns_loss,
     sgns_step,
@@ -43,6 +46,9 @@ __all__ = [
     "planted_corpus",
     "planted_families",
     "porter_stem",
+    "read_analogies",
+    "read_word_pairs",
+    "repeat_scale",
     "sgns_gradients",
     "sgns_loss",
     "sgns_step",

@@ -48,34 +48,61 @@ def load_corpus(name: str = "head500.noblanks.cor") -> list[list[str]]:
     return [re.findall(r"[a-z]+", line.lower()) for line in lines if line.strip()]
 
 
+def read_word_pairs(path, delimiter: str = "\t") -> list[tuple[str, str, float]]:
+    """(word1, word2, score) triples, lower-cased, from a file in gensim's format.
+
+    As gensim reads ``wordsim353.tsv``: lines starting with ``#`` are comments,
+    every other line is ``word1<delimiter>word2<delimiter>score``; lines that
+    do not parse so are skipped.
+    """
+    if not isinstance(delimiter, str) or not delimiter:
+        raise ValueError(f"delimiter must be a non-empty str, got {delimiter!r}.")
+    pairs = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        fields = line.split(delimiter)
+        if line.startswith("#") or len(fields) != 3:
+            continue
+        try:
+            pairs.append((fields[0].lower(), fields[1].lower(), float(fields[2])))
+        except ValueError:
+            continue
+    if not pairs:
+        raise ValueError(f"path {str(path)!r} holds no word1, word2, score line.")
+    return pairs
+
+
 def word_pairs(name: str = "wordsim353.tsv") -> list[tuple[str, str, float]]:
     """(word1, word2, human score) triples of WordSim353 or SimLex-999, lower-cased."""
     if name not in ("wordsim353.tsv", "simlex999.txt"):
         raise ValueError(
             f"name must be 'wordsim353.tsv' or 'simlex999.txt', got {name!r}."
         )
-    pairs = []
-    for line in data_path(name).read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        a, b, score = line.split("\t")[:3]
-        pairs.append((a.lower(), b.lower(), float(score)))
-    return pairs
+    return read_word_pairs(data_path(name))
 
 
-def analogy_questions() -> dict[str, list[tuple[str, str, str, str]]]:
-    """Google's questions-words.txt by section, lower-cased: a : b :: c : d."""
+def read_analogies(path) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Analogy questions by section, lower-cased, from a file in the format of
+    Google's questions-words.txt: ``: section`` lines, then ``a b c d`` lines."""
     sections: dict[str, list] = {}
     current = None
-    for line in (
-        data_path("questions-words.txt").read_text(encoding="utf-8").splitlines()
-    ):
+    for k, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines()):
         if line.startswith(":"):
             current = line[1:].strip()
             sections[current] = []
         elif line.strip():
-            sections[current].append(tuple(line.lower().split()))
+            words = tuple(line.lower().split())
+            if current is None or len(words) != 4:
+                raise ValueError(
+                    f"path {str(path)!r}, line {k + 1}: expected a ': section' "
+                    f"line before four words a line, got {line[:60]!r}."
+                )
+            sections[current].append(words)
     return sections
+
+
+def analogy_questions() -> dict[str, list[tuple[str, str, str, str]]]:
+    """Google's questions-words.txt by section, lower-cased: a : b :: c : d."""
+    return read_analogies(data_path("questions-words.txt"))
 
 
 @cache

@@ -6,8 +6,12 @@ draws its own window size in 1..window), negatives drawn from the unigram
 distribution raised to 3/4 (eq. ``w2v-noise``), plain SGD with a learning
 rate decaying linearly to ``min_alpha``. One difference, for speed: updates
 are applied to a batch of (centre, context, negatives) at a time, with
-``index_add_``, instead of one pair at a time; within a batch, gradients of a
-repeated word add up.
+``index_add_``, instead of one pair at a time. Within a batch the updates of
+a repeated word add up, all computed from its vector before the batch; a
+word repeated more than ``max_repeats`` times (the commonest words, and the
+commonest negatives) has its summed update scaled down to ``max_repeats``
+times its mean update (:func:`repeat_scale`), which keeps large batches
+stable on small corpora.
 
 The objective for one (centre c, context o) pair with negatives k_1..k_K is
 eq. ``w2v-sgns``::
@@ -20,14 +24,20 @@ with v the input (word) vectors and u the output vectors.
 from __future__ import annotations
 
 import math
+import os
+import pickle
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from .._validation import check_counts, check_int, check_positive
 from ..utils import progress
+from .corpus import read_analogies, read_word_pairs
 
 
 def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:
@@ -86,13 +96,58 @@ def sgns_gradients(v, u_pos, u_neg):
     return grad_v, grad_u[:, 0], grad_u[:, 1:]
 
 
+def _check_path(path, name: str = "path") -> Path:
+    """``path`` as a Path, refusing what is not a str or os.PathLike."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"{name} must be a str or os.PathLike, got {type(path).__name__}."
+        )
+    return Path(path)
+
+
+def _save(obj, path) -> None:
+    with open(_check_path(path), "wb") as file:
+        pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(cls, path):
+    """Unpickle ``path`` and check that it holds a ``cls``."""
+    with open(_check_path(path), "rb") as file:
+        obj = pickle.load(file)
+    if not isinstance(obj, cls):
+        raise TypeError(
+            f"path {str(path)!r} holds a {type(obj).__name__}, not a groundup "
+            f"{cls.__name__}; only files written by {cls.__name__}.save load here."
+        )
+    return obj
+
+
+def _as_list(value) -> list:
+    """gensim's rule: one word or one vector is a list of one; a matrix its rows."""
+    if value is None:
+        return []
+    if isinstance(value, str) or (isinstance(value, np.ndarray) and value.ndim == 1):
+        return [value]
+    return list(value)
+
+
 class KeyedVectors:
-    """Word vectors with gensim's lookup and query methods."""
+    """Word vectors with gensim's lookup and query methods.
+
+    ``index_to_key`` (words, commonest first), ``key_to_index`` and ``vectors``
+    (one row per word) are gensim's attributes; ``save`` and ``load`` use our
+    own format (a pickle: load only files you trust), not gensim's.
+    """
 
     def __init__(self, index_to_key: Sequence[str], vectors: np.ndarray):
         self.index_to_key = list(index_to_key)
         self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
         self.vectors = np.asarray(vectors, dtype=np.float32)
+        if self.vectors.shape[:1] != (len(self.index_to_key),):
+            raise ValueError(
+                f"vectors must have one row per key ({len(self.index_to_key)}), "
+                f"got shape {self.vectors.shape}."
+            )
         self._unit = None
 
     def __len__(self) -> int:
@@ -101,13 +156,26 @@ class KeyedVectors:
     def __contains__(self, word: str) -> bool:
         return word in self.key_to_index
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_unit": None}  # the unit vectors are recomputed
+
     def _index(self, word: str) -> int:
         if word not in self.key_to_index:
             raise KeyError(f"word {word!r} is not in the vocabulary.")
         return self.key_to_index[word]
 
+    def get_index(self, key: str) -> int:
+        """The row of ``key`` in ``vectors`` (KeyError if it is not a word)."""
+        return self._index(key)
+
     def __getitem__(self, word: str) -> np.ndarray:
         return self.vectors[self._index(word)]
+
+    def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
+        """The vector of ``key``; with ``norm=True``, scaled to unit length."""
+        if not isinstance(norm, bool | np.bool_):
+            raise TypeError(f"norm must be True or False, got {norm!r}.")
+        return (self.unit if norm else self.vectors)[self._index(key)]
 
     @property
     def unit(self) -> np.ndarray:
@@ -121,28 +189,41 @@ class KeyedVectors:
         """Cosine similarity of two words."""
         return float(self.unit[self._index(w1)] @ self.unit[self._index(w2)])
 
+    def _term(self, item, name: str):
+        """A query term of most_similar: (vector, row) for a word, (vector, None)
+        for a vector, which is used as it is (as gensim does)."""
+        if isinstance(item, str):
+            return self.unit[self._index(item)], self._index(item)
+        vector = np.asarray(item, dtype=np.float64)
+        if vector.shape != self.vectors.shape[1:] or not np.isfinite(vector).all():
+            raise ValueError(
+                f"{name} must hold words or finite vectors of length "
+                f"{self.vectors.shape[1]}, got {type(item).__name__} {item!r:.60}."
+            )
+        return vector, None
+
     def most_similar(self, positive=(), negative=(), topn: int = 10, restrict=None):
-        """Words nearest (by cosine) to the mean of the unit vectors of ``positive``
-        minus those of ``negative``, the query words excluded; analogies are
-        ``most_similar(positive=[b, c], negative=[a])`` for a : b :: c : ?."""
-        positive = [positive] if isinstance(positive, str) else list(positive)
-        negative = [negative] if isinstance(negative, str) else list(negative)
+        """Words nearest (by cosine) to the sum of ``positive`` minus ``negative``.
+
+        Each of ``positive`` and ``negative`` is a word, a vector, or a list of
+        words and vectors (as in gensim): words count by their unit vectors,
+        vectors as they are, and the query words are left out of the answer.
+        Analogies are ``most_similar(positive=[b, c], negative=[a])`` for
+        a : b :: c : ?. ``restrict``: the candidate words (default: all).
+        """
+        positive, negative = _as_list(positive), _as_list(negative)
         if not positive and not negative:
             raise ValueError("positive and negative cannot both be empty.")
         check_int("topn", topn, low=1)
-        used = [self._index(w) for w in positive + negative]
-        query = (
-            self.unit[[self._index(w) for w in positive]].sum(0) if positive else 0.0
-        )
-        if negative:
-            query = query - self.unit[[self._index(w) for w in negative]].sum(0)
-        query = query / max(np.linalg.norm(query), 1e-12)
-        scores = self.unit @ query
+        terms = [self._term(w, "positive") for w in positive]
+        terms += [(-v, i) for v, i in (self._term(w, "negative") for w in negative)]
+        query = np.sum([v for v, _ in terms], axis=0)
+        scores = self.unit @ (query / max(np.linalg.norm(query), 1e-12))
         candidates = np.ones(len(self), dtype=bool)
         if restrict is not None:
             candidates[:] = False
             candidates[[self._index(w) for w in restrict]] = True
-        candidates[used] = False
+        candidates[[i for _, i in terms if i is not None]] = False
         order = np.argsort(-np.where(candidates, scores, -np.inf), kind="stable")
         top = order[: min(topn, int(candidates.sum()))]
         return [(self.index_to_key[i], float(scores[i])) for i in top]
@@ -156,26 +237,132 @@ class KeyedVectors:
         mean = vectors.mean(0)
         return words[int(np.argmin(vectors @ (mean / np.linalg.norm(mean))))]
 
-    def evaluate_word_pairs(self, pairs, transform=None):
-        """See :func:`evaluate_word_pairs`."""
-        return evaluate_word_pairs(self, pairs, transform)
+    def _casefold(self):
+        """Map a lower-cased word to its key (the commonest key of that spelling)."""
+        lower = {k.lower(): k for k in reversed(self.index_to_key)}
+        return lambda w: lower.get(w.lower(), w)
 
-    def evaluate_word_analogies(self, questions, restrict=None) -> float:
+    def evaluate_word_pairs(self, pairs, transform=None, delimiter: str = "\t"):
+        """Correlation of cosine similarity with human scores of word pairs.
+
+        ``pairs`` is either a path to a file in gensim's format (such as
+        gensim's ``wordsim353.tsv``: ``word1<delimiter>word2<delimiter>score``
+        lines, ``#`` comments), matched to the vocabulary case-insensitively,
+        and then the answer is shaped as gensim's: (scipy's pearsonr result,
+        its spearmanr result, percentage of pairs skipped); or (word1, word2,
+        score) triples, and then the answer is that of
+        :func:`evaluate_word_pairs`: (pearson, spearman, share skipped).
+        """
+        if not isinstance(pairs, str | os.PathLike):
+            return evaluate_word_pairs(self, pairs, transform)
+        from scipy import stats
+
+        casefold, transform = self._casefold(), transform or (lambda w: w)
+        triples = read_word_pairs(_check_path(pairs, "pairs"), delimiter)
+        model, human, skipped = _pair_scores(
+            self, triples, lambda w: casefold(transform(w))
+        )
+        return (
+            stats.pearsonr(human, model),
+            stats.spearmanr(human, model),
+            100 * skipped,
+        )
+
+    def _answers(self, questions, candidates) -> np.ndarray:
+        """The row answering each a : b :: c : ? (eq. of ``most_similar``), all
+        questions at once, in chunks that keep the score matrix small."""
+        rows = np.array([[self.key_to_index[w] for w in q[:3]] for q in questions])
+        answers = np.empty(len(rows), dtype=np.int64)
+        for start in range(0, len(rows), 1024):
+            abc = rows[start : start + 1024]
+            query = self.unit[abc[:, 1]] + self.unit[abc[:, 2]] - self.unit[abc[:, 0]]
+            scores = np.where(candidates, query @ self.unit.T, -np.inf)
+            np.put_along_axis(scores, abc, -np.inf, axis=1)  # not a question word
+            answers[start : start + 1024] = scores.argmax(1)
+        return answers
+
+    def evaluate_word_analogies(self, questions, restrict=None):
         """Share of analogies a : b :: c : d answered with d (question words
-        excluded); questions with a word outside the vocabulary are skipped."""
+        excluded); questions with a word outside the vocabulary are skipped.
+
+        ``questions`` is either a path to a file in the format of gensim's
+        ``questions-words.txt`` (``: section`` lines, then four words a line),
+        matched case-insensitively, and then the answer is shaped as gensim's:
+        (score, sections), each section a dict of ``section``, ``correct`` and
+        ``incorrect`` questions, the last one ``"Total accuracy"``; or a list of
+        (a, b, c, d) tuples, and then the answer is the score alone.
+        ``restrict``: the candidate answers (default: every word).
+        """
+        candidates = np.ones(len(self), dtype=bool)
+        if restrict is not None:
+            candidates[:] = False
+            candidates[[self._index(w) for w in restrict]] = True
+        if not isinstance(questions, str | os.PathLike):
+            return float(np.mean(self._score_analogies(list(questions), candidates)))
+        casefold = self._casefold()
+        sections = read_analogies(_check_path(questions, "questions"))
+        sections = {
+            name: [tuple(casefold(w) for w in q) for q in qs]
+            for name, qs in sections.items()
+        }
+        return self._analogy_sections(sections, candidates)
+
+    def _score_analogies(self, questions, candidates) -> np.ndarray:
+        """Whether each in-vocabulary question is answered right."""
         questions = [q for q in questions if all(w in self for w in q)]
         if not questions:
             raise ValueError(
                 "questions must have at least one question inside the vocabulary."
             )
-        correct = sum(
-            self.most_similar(positive=[b, c], negative=[a], topn=1, restrict=restrict)[
-                0
-            ][0]
-            == d
-            for a, b, c, d in questions
+        truth = np.array([self.key_to_index[q[3]] for q in questions])
+        return self._answers(questions, candidates) == truth
+
+    def _analogy_sections(self, sections, candidates):
+        """gensim's (score, sections) for questions grouped in sections."""
+        asked = [q for qs in sections.values() for q in qs if all(w in self for w in q)]
+        right = iter(self._score_analogies(asked, candidates))
+        report = []
+        for name, qs in sections.items():
+            ok = [q for q in qs if all(w in self for w in q)]
+            marks = [next(right) for _ in ok]
+            report.append(
+                {
+                    "section": name,
+                    "correct": [q for q, m in zip(ok, marks, strict=True) if m],
+                    "incorrect": [q for q, m in zip(ok, marks, strict=True) if not m],
+                }
+            )
+        correct = [q for r in report for q in r["correct"]]
+        incorrect = [q for r in report for q in r["incorrect"]]
+        report.append(
+            {"section": "Total accuracy", "correct": correct, "incorrect": incorrect}
         )
-        return correct / len(questions)
+        return len(correct) / len(asked), report
+
+    def save(self, path) -> None:
+        """Write the vectors to ``path`` in our own format (a pickle, not gensim's)."""
+        _save(self, path)
+
+    @classmethod
+    def load(cls, path) -> KeyedVectors:
+        """Read vectors written by :meth:`save` (a pickle: only from a trusted file)."""
+        return _load(cls, path)
+
+
+def _pair_scores(wv, pairs, transform):
+    """Cosines and human scores of the pairs inside the vocabulary, and the share
+    of pairs skipped."""
+    kept = [(transform(a), transform(b), s) for a, b, s in pairs]
+    kept = [
+        (a, b, s) for a, b, s in kept if a in wv.key_to_index and b in wv.key_to_index
+    ]
+    if len(kept) < 3:
+        raise ValueError(
+            "pairs must have at least 3 pairs with both words in the vocabulary."
+        )
+    model = np.array([wv.similarity(a, b) for a, b, _ in kept])
+    human = np.array([s for _, _, s in kept], dtype=np.float64)
+    return model, human, 1 - len(kept) / len(pairs)
 
 
 def evaluate_word_pairs(wv, pairs, transform=None):
@@ -186,30 +373,19 @@ def evaluate_word_pairs(wv, pairs, transform=None):
     ``pairs``: (word1, word2, score) triples (see ``corpus.word_pairs``);
     ``transform`` maps each word before lookup (e.g. a stemmer). Pairs with a
     word outside the vocabulary are skipped. Returns (pearson, spearman, share
-    of pairs skipped).
+    of pairs skipped), as floats.
     """
     from scipy import stats
 
-    transform = transform or (lambda w: w)
-    kept = [(transform(a), transform(b), s) for a, b, s in pairs]
-    kept = [
-        (a, b, s) for a, b, s in kept if a in wv.key_to_index and b in wv.key_to_index
-    ]
-    if len(kept) < 3:
-        raise ValueError(
-            "pairs must have at least 3 pairs with both words in the vocabulary."
-        )
-    model = [wv.similarity(a, b) for a, b, _ in kept]
-    human = [s for _, _, s in kept]
-    skipped = 1 - len(kept) / len(pairs)
+    pairs = list(pairs)
+    model, human, skipped = _pair_scores(wv, pairs, transform or (lambda w: w))
     return stats.pearsonr(model, human)[0], stats.spearmanr(model, human)[0], skipped
 
 
 _DIVERGED = (
     "training diverged in epoch {} (loss {:.3g}); the vectors are no longer "
-    "usable. A batch applies all the updates of a word at once, so a word that "
-    "occurs many times in one batch of {} examples takes too large a step: lower "
-    "batch_size (256 is safe on small corpora) or alpha."
+    "usable. Lower alpha, or max_repeats (a word repeated in a batch of {} "
+    "examples moves by up to max_repeats of its updates at once)."
 )
 
 
@@ -230,15 +406,22 @@ class Word2Vec:
     """Skip-gram (``sg=1``) or CBOW (``sg=0``) with negative sampling.
 
     Parameters mirror gensim's, with two differences a gensim user should
-    know: the default is skip-gram (``sg=1``, the model of chapter 9) where
-    gensim's is CBOW (``sg=0``), and ``batch_size`` pairs are updated at once
-    where gensim updates one at a time (a batch too large for a small corpus
-    diverges, and training then raises ``FloatingPointError``).
+    know. The default is skip-gram (``sg=1``, the model of chapter 9) where
+    gensim's is CBOW (``sg=0``): pass ``sg`` explicitly when porting code.
+    And ``batch_size`` pairs are updated at once where gensim updates one at
+    a time; a word occurring more than ``max_repeats`` times in a batch moves
+    by ``max_repeats`` times its mean update there (``None``: by the sum of
+    its updates), which keeps the frequent words of a small corpus from
+    diverging. Should the loss blow up anyway (an absurd ``alpha``),
+    training raises ``FloatingPointError`` rather than return NaN vectors.
 
-    With ``sentences`` given, the vocabulary is built and the model trained
-    at once. After training: ``wv`` (the input vectors, a
+    Used as in gensim: ``Word2Vec(sentences, ...)`` builds the vocabulary and
+    trains at once; or ``model = Word2Vec(...)``, ``model.build_vocab(corpus)``
+    and ``model.train(corpus, total_examples=model.corpus_count,
+    epochs=model.epochs)``. After training: ``wv`` (the input vectors, a
     :class:`KeyedVectors`), ``syn1neg`` (the output vectors) and
-    ``epoch_loss`` (mean SGNS loss per pair, per epoch).
+    ``epoch_loss`` (mean SGNS loss per example, per epoch). ``save`` and
+    ``load`` use our own format (a pickle), not gensim's.
     """
 
     def __init__(
@@ -257,17 +440,13 @@ class Word2Vec:
         seed: int = 1,
         workers: int = 2,
         batch_size: int = 2048,
+        max_repeats: int | None = 32,
     ):
-        check_counts(
-            vector_size=vector_size,
-            window=window,
-            min_count=min_count,
-            negative=negative,
-            epochs=epochs,
-            workers=workers,
-            batch_size=batch_size,
-        )
-        if sg not in (0, 1):
+        check_counts(vector_size=vector_size, window=window, min_count=min_count,
+                     negative=negative, epochs=epochs, workers=workers,
+                     batch_size=batch_size)  # fmt: skip
+        check_int("max_repeats", max_repeats, low=1, allow_none=True)
+        if sg not in (0, 1) or isinstance(sg, bool):
             raise ValueError(f"sg must be 0 (CBOW) or 1 (skip-gram), got {sg!r}.")
         check_positive("alpha", alpha)
         if not 0 <= min_alpha <= alpha:
@@ -276,20 +455,11 @@ class Word2Vec:
             )
         if not 0 <= sample < 1:
             raise ValueError(f"sample must be in [0, 1), got {sample!r}.")
-        self.vector_size, self.window, self.min_count, self.sg = (
-            vector_size,
-            window,
-            min_count,
-            sg,
-        )
-        self.negative, self.ns_exponent, self.sample = negative, ns_exponent, sample
-        self.alpha, self.min_alpha, self.epochs, self.seed = (
-            alpha,
-            min_alpha,
-            epochs,
-            seed,
-        )
-        self.workers, self.batch_size = workers, batch_size
+        self.vector_size, self.window, self.min_count = vector_size, window, min_count
+        self.sg, self.negative, self.ns_exponent = sg, negative, ns_exponent
+        self.sample, self.alpha, self.min_alpha = sample, alpha, min_alpha
+        self.epochs, self.seed, self.workers = epochs, seed, workers
+        self.batch_size, self.max_repeats = batch_size, max_repeats
         if sentences is not None:
             self.build_vocab(sentences)
             self.train(sentences)
@@ -297,8 +467,13 @@ class Word2Vec:
     # -- vocabulary ---------------------------------------------------------
 
     def build_vocab(self, sentences: Iterable[Sequence[str]]) -> Word2Vec:
-        """Count words; keep those seen ``min_count`` times or more, commonest first."""
-        counts = Counter(w for s in _token_lists(sentences) for w in s)
+        """Count words; keep those seen ``min_count`` times or more, commonest first.
+
+        Sets ``corpus_count`` (sentences) and ``corpus_total_words`` (tokens),
+        as gensim does, and draws the initial vectors.
+        """
+        sentences = list(_token_lists(sentences))
+        counts = Counter(chain.from_iterable(sentences))
         if not counts:
             raise ValueError("sentences must contain at least one word.")
         kept = sorted(
@@ -310,6 +485,7 @@ class Word2Vec:
                 f"the vocabulary is empty: no word occurs min_count={self.min_count} "
                 "times."
             )
+        self.corpus_count, self.corpus_total_words = len(sentences), counts.total()
         self.counts = np.array([counts[w] for w in kept], dtype=np.int64)
         rng = np.random.default_rng(self.seed)
         d = self.vector_size
@@ -326,7 +502,7 @@ class Word2Vec:
         """Token ids of in-vocabulary words and the sentence id of each."""
         index = self.wv.key_to_index
         ids, sent = [], []
-        for k, s in enumerate(_token_lists(sentences)):
+        for k, s in enumerate(sentences):
             row = [index[w] for w in s if w in index]
             ids.extend(row)
             sent.extend([k] * len(row))
@@ -350,37 +526,77 @@ class Word2Vec:
             ctx[ok, j] = ids[other[ok]]
         return ids, ctx
 
-    def train(self, sentences: Iterable[Sequence[str]]) -> Word2Vec:
-        """Run ``epochs`` passes of SGD over ``sentences``."""
+    def _train_arguments(self, sentences, corpus_iterable, total_examples,
+                         total_words, epochs) -> list:  # fmt: skip
+        """Check train's arguments; return the sentences as a list."""
         if not hasattr(self, "wv"):
             raise RuntimeError("call build_vocab before train.")
-        sentences = list(sentences)
+        if (sentences is None) == (corpus_iterable is None):
+            raise ValueError(
+                "give the sentences once: as sentences or as corpus_iterable."
+            )
+        check_int("total_examples", total_examples, low=1, allow_none=True)
+        check_int("total_words", total_words, low=1, allow_none=True)
+        check_int("epochs", epochs, low=1, allow_none=True)
+        sentences = list(_token_lists(corpus_iterable or sentences))
+        if total_examples is not None and total_examples != len(sentences):
+            warnings.warn(
+                f"total_examples={total_examples} but the corpus has "
+                f"{len(sentences)} sentences; training uses the corpus itself.",
+                stacklevel=3,
+            )
+        return sentences
+
+    def train(
+        self,
+        sentences: Iterable[Sequence[str]] | None = None,
+        total_examples: int | None = None,
+        total_words: int | None = None,
+        epochs: int | None = None,
+        *,
+        corpus_iterable: Iterable[Sequence[str]] | None = None,
+    ) -> Word2Vec:
+        """Run ``epochs`` passes of SGD over ``sentences`` (gensim's signature).
+
+        ``corpus_iterable`` is gensim's name for ``sentences``. ``epochs``
+        (default: the model's) replaces ``self.epochs``, as in gensim.
+        ``total_examples`` and ``total_words`` are accepted for gensim's call
+        pattern and checked; the learning-rate schedule is computed from the
+        corpus itself (a warning says when ``total_examples`` differs from it).
+        """
+        sentences = self._train_arguments(
+            sentences, corpus_iterable, total_examples, total_words, epochs
+        )
+        self.epochs = epochs or self.epochs
         ids, sent = self._encode(sentences)
         if len(ids) == 0:
             raise ValueError("sentences contain no word of the vocabulary.")
+        threads = torch.get_num_threads()
+        torch.set_num_threads(self.workers)
+        try:
+            self._train_epochs(ids, sent)
+        finally:
+            torch.set_num_threads(threads)
+        self.wv._unit = None
+        return self
+
+    def _train_epochs(self, ids, sent) -> None:
         rng = np.random.default_rng(self.seed)
         generator = torch.Generator().manual_seed(self.seed)
         w_in = torch.from_numpy(self.wv.vectors)  # shared memory: updated in place
         w_out = torch.from_numpy(self.syn1neg)
         table = torch.from_numpy(noise_table(self.noise))
-        threads = torch.get_num_threads()
-        torch.set_num_threads(self.workers)
         self.epoch_loss = []
-        try:
-            for epoch in range(self.epochs):
-                centres, ctx = self._examples(ids, sent, rng)
-                loss = self._epoch(w_in, w_out, table, centres, ctx, epoch, generator)
-                # A model that scores every pair 0 loses (1 + K) log 2 per example:
-                # ten times that means the steps are blowing the vectors up.
-                if loss > 10 * (1 + self.negative) * math.log(2):
-                    raise FloatingPointError(
-                        _DIVERGED.format(epoch + 1, loss, self.batch_size)
-                    )
-                self.epoch_loss.append(loss)
-        finally:
-            torch.set_num_threads(threads)
-        self.wv._unit = None
-        return self
+        for epoch in range(self.epochs):
+            centres, ctx = self._examples(ids, sent, rng)
+            loss = self._epoch(w_in, w_out, table, centres, ctx, epoch, generator)
+            # A model that scores every pair 0 loses (1 + K) log 2 per example:
+            # ten times that means the steps are blowing the vectors up.
+            if loss > 10 * (1 + self.negative) * math.log(2):
+                raise FloatingPointError(
+                    _DIVERGED.format(epoch + 1, loss, self.batch_size)
+                )
+            self.epoch_loss.append(loss)
 
     def _epoch(self, w_in, w_out, table, centres, ctx, epoch, generator) -> float:
         centres, ctx = torch.from_numpy(centres), torch.from_numpy(ctx)
@@ -406,11 +622,23 @@ class Word2Vec:
             draws = torch.randint(len(table), (len(targets[part]) * self.negative,),
                                   generator=generator)  # fmt: skip
             negatives = table[draws].view(-1, self.negative)
-            step = sgns_step(w_in, w_out, inputs[part], targets[part], negatives, lr)
+            step = sgns_step(w_in, w_out, inputs[part], targets[part], negatives, lr,
+                             max_repeats=self.max_repeats)  # fmt: skip
             if not math.isfinite(step):
                 raise FloatingPointError(_DIVERGED.format(epoch + 1, step, batch))
             losses.append(step)
         return float(np.sum(losses) / max(len(targets), 1))
+
+    # -- persistence --------------------------------------------------------
+
+    def save(self, path) -> None:
+        """Write the model to ``path`` in our own format (a pickle, not gensim's)."""
+        _save(self, path)
+
+    @classmethod
+    def load(cls, path) -> Word2Vec:
+        """Read a model written by :meth:`save` (a pickle: only from a trusted file)."""
+        return _load(cls, path)
 
 
 def batch_schedule(done: np.ndarray, batch: int, alpha: float, min_alpha: float):
@@ -424,12 +652,30 @@ def batch_schedule(done: np.ndarray, batch: int, alpha: float, min_alpha: float)
     return starts, alpha - (alpha - min_alpha) * done[starts]
 
 
-def sgns_step(w_in, w_out, inputs, targets, negatives, lr: float) -> float:
+def repeat_scale(ids: torch.Tensor, size: int, max_repeats: int | None) -> torch.Tensor:
+    """The weight of each update of a batch: min(1, max_repeats / n), with n how
+    often its row occurs in ``ids``.
+
+    The n updates of a row in one batch are all computed from the row's vector
+    before the batch, so their sum is a step n times longer than one update,
+    which overshoots for the commonest words; sequential SGD would correct
+    itself after each. Weighted, a row moves by at most ``max_repeats`` times
+    its mean update. ``None``: no scaling.
+    """
+    if max_repeats is None:
+        return torch.ones(ids.shape)
+    counts = torch.bincount(ids.reshape(-1), minlength=size)[ids]
+    return (max_repeats / counts).clamp(max=1.0).to(torch.float32)
+
+
+def sgns_step(w_in, w_out, inputs, targets, negatives, lr: float,
+              max_repeats: int | None = 32) -> float:  # fmt: skip
     """One SGD step of skip-gram or CBOW with negative sampling, on a batch.
 
     ``inputs`` is (b,) for skip-gram, or (b, 2 window) context ids padded
     with -1 for CBOW; ``targets`` (b,) and ``negatives`` (b, K) are ids of
-    output vectors. Updates ``w_in`` and ``w_out`` in place; returns the
+    output vectors. Updates ``w_in`` and ``w_out`` in place, the updates of
+    a row repeated in the batch weighted by :func:`repeat_scale`; returns the
     summed loss (the negative of eq. ``w2v-sgns``).
     """
     h = _hidden(w_in, inputs)  # (b, d)
@@ -442,14 +688,17 @@ def sgns_step(w_in, w_out, inputs, targets, negatives, lr: float) -> float:
     # word2vec.c skips a negative equal to the target
     g[:, 1:] *= negatives != targets[:, None]
     grad_h = torch.bmm(g[:, None, :], u)[:, 0]  # (b, d), from the old output vectors
+    g_out = g * repeat_scale(out_ids, len(w_out), max_repeats).to(g.dtype)
     w_out.index_add_(
-        0, out_ids.reshape(-1), (g[:, :, None] * h[:, None, :]).flatten(0, 1)
+        0, out_ids.reshape(-1), (g_out[:, :, None] * h[:, None, :]).flatten(0, 1)
     )
-    if inputs.dim() == 1:
-        w_in.index_add_(0, inputs, grad_h)
-    else:  # every context word receives the whole error, as in word2vec.c
+    if inputs.dim() == 1:  # skip-gram: each input row gets its own error
+        ids, grad = inputs, grad_h
+    else:  # CBOW: every context word receives the whole error, as in word2vec.c
         used = inputs >= 0
-        w_in.index_add_(0, inputs[used], grad_h.repeat_interleave(used.sum(1), dim=0))
+        ids, grad = inputs[used], grad_h.repeat_interleave(used.sum(1), dim=0)
+    weight = repeat_scale(ids, len(w_in), max_repeats).to(grad.dtype)
+    w_in.index_add_(0, ids, grad * weight[:, None])
     signs = 1 - 2 * labels  # -1 for the positive, +1 for negatives
     return float(-torch.nn.functional.logsigmoid(-signs * scores).sum())
 
