@@ -86,7 +86,7 @@ peer: $(STAMP)
 		--peer-results $(PEER)/results.json
 
 # gensim's test_word2vec.py is out of the default run: many of its tests train
-# on the Lee corpus, minutes each under our Word2Vec (book/compatibility.md).
+# on the Lee corpus, and it is not triaged yet (book/compatibility.md).
 peer-gensim: $(STAMP)
 	$(BIN)/python -m tests.peer.adapt $(PEER)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest $(PEER)/test_word2vec.py -v \
