@@ -144,7 +144,7 @@ class BaseGradientBoosting(BaseEstimator):
         """Set ``validation_fraction`` of the rows aside when stopping early."""
         if self.n_iter_no_change is None:
             return X, y, weight, None
-        strata = y if n_classes > 1 and is_classifier(self) else None
+        strata = y if is_classifier(self) else None  # a stratified hold-out
         seed = int(rng.integers(2**31))
         X, X_val, y, y_val, weight, w_val = train_test_split(
             X, y, weight, test_size=self.validation_fraction, stratify=strata,
