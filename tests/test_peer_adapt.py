@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["pytester"]  # runs the plugin on a tiny suite of its own
 
 
 def _load(name: str):
@@ -69,6 +70,41 @@ def test_out_of_scope_list_is_well_formed():
         for pattern in group["patterns"]:
             assert pattern.split("::", 1)[0] in names, (group["name"], pattern)
     data = tomllib.loads(plugin.LIST.read_text())
-    for kind in ("xfail", "skip"):
+    for kind in plugin.MODES:
         for name, group in data.get(kind, {}).items():
             assert group["reason"].strip() and group["tests"], (kind, name)
+
+
+DEMO = """
+def test_fast():
+    pass
+
+def test_slow():
+    pass
+
+def test_known_gap():
+    assert False
+"""
+
+DEMO_LIST = """
+[slow.demo_slow]
+reason = "trains for minutes"
+tests = ["test_demo.py::test_slow"]
+
+[xfail.demo_gap]
+reason = "a feature we do not provide"
+tests = ["test_demo.py::test_known_gap"]
+"""
+
+
+def test_slow_groups_run_only_with_peer_slow(pytester):
+    """A slow group is in scope: skipped in the default run, and the only
+    thing that runs (and must pass) under --peer-slow."""
+    pytester.makepyfile(test_demo=DEMO)
+    listing = pytester.makefile(".toml", demo_list=DEMO_LIST)
+    options = ("-p", "tests.peer.plugin", "--peer-list", str(listing))
+    default = pytester.runpytest(*options)
+    default.assert_outcomes(passed=1, skipped=1, xfailed=1)
+    slow = pytester.runpytest(*options, "--peer-slow", "-v")
+    slow.assert_outcomes(passed=1, deselected=2)
+    slow.stdout.fnmatch_lines(["*test_slow PASSED*"])

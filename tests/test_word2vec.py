@@ -360,3 +360,112 @@ def test_repeat_scale_caps_a_rows_total_weight():
     assert (repeat_scale(ids, 4, None) == 1).all()
     with pytest.raises(ValueError, match="max_repeats"):
         Word2Vec(max_repeats=0)
+
+
+# -- gensim's other parameters: hs, cbow_mean, shrink_windows, trim_rule, ... --
+
+TINY = [["human", "interface", "computer"], ["graph", "trees"], ["graph", "minors"]]
+
+
+def test_gensim_switches_are_checked_and_named():
+    for name, bad in (("hs", 1), ("cbow_mean", 2), ("cbow_mean", True)):
+        with pytest.raises(ValueError, match=name):
+            Word2Vec(**{name: bad})
+    with pytest.raises(TypeError, match="shrink_windows"):
+        Word2Vec(shrink_windows=1)
+    with pytest.raises(TypeError, match="trim_rule"):
+        Word2Vec(trim_rule="human")
+    with pytest.raises(ValueError, match="min_count"):
+        Word2Vec(min_count=-1)
+    assert Word2Vec(TINY, min_count=0, epochs=1).wv.index_to_key[0] == "graph"
+
+
+def test_cbow_sum_shares_the_error_out_as_gensim_does():
+    """cbow_mean=0: h is the sum of the window's vectors and each context word
+    moves by the error divided by the window's size (gensim's word2vec_inner)."""
+    from groundup.text import sgns_step
+
+    torch.manual_seed(0)
+    w_in, w_out = torch.randn(6, 4), torch.randn(6, 4)
+    inputs, targets = torch.tensor([[1, 2, 3, -1]]), torch.tensor([0])
+    negatives = torch.tensor([[4, 5]])
+    h = w_in[[1, 2, 3]].sum(0)
+    u = w_out[[0, 4, 5]]
+    g = (torch.tensor([1.0, 0, 0]) - torch.sigmoid(u @ h)) * 0.1
+    expected = w_in.clone()
+    expected[[1, 2, 3]] += (g @ u) / 3
+    sgns_step(w_in, w_out, inputs, targets, negatives, 0.1, cbow_mean=0)
+    torch.testing.assert_close(w_in, expected)
+
+
+def test_fixed_windows_see_every_neighbour():
+    words, w = list("abcdefghijklmnopqrstuvwxyz"), 3
+    model = Word2Vec(vector_size=4, window=w, min_count=1, sample=0)
+    model.build_vocab([words])
+    ids, sent = model._encode([words])
+    rng = np.random.default_rng(0)
+    shrunk = (model._examples(ids, sent, rng)[1] >= 0).sum()
+    model.shrink_windows = False
+    _, ctx = model._examples(ids, sent, rng)
+    n = len(words)
+    every = sum(min(w, i) + min(w, n - 1 - i) for i in range(n))
+    assert (ctx >= 0).sum() == every and shrunk < every
+
+
+def test_trim_rule_overrides_min_count_word_by_word():
+    from groundup.text.vocabulary import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
+
+    def rule(word, count, min_count):
+        return {"graph": RULE_DISCARD, "minors": RULE_KEEP}.get(word, RULE_DEFAULT)
+
+    model = Word2Vec(TINY * 2, min_count=3, trim_rule=rule, epochs=1)
+    assert model.wv.index_to_key == ["minors"]
+    with pytest.raises(ValueError, match="trim_rule must return"):
+        Word2Vec(TINY, min_count=1, trim_rule=lambda *a: 7)
+
+
+def test_corpus_file_gives_the_same_model_as_the_sentences(tmp_path):
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(s) for s in TINY * 5), encoding="utf-8")
+    settings = dict(vector_size=4, min_count=1, epochs=2, workers=1)
+    from_file = Word2Vec(corpus_file=path, **settings)
+    np.testing.assert_array_equal(
+        from_file.wv.vectors, Word2Vec(TINY * 5, **settings).wv.vectors
+    )
+    from_file.train(corpus_file=str(path), total_words=from_file.corpus_total_words)
+    with pytest.raises(ValueError, match="corpus_file"):
+        from_file.build_vocab(TINY, corpus_file=path)
+    with pytest.raises(TypeError, match="uncompressed"):
+        Word2Vec(corpus_file=tmp_path / "corpus.txt.bz2")
+
+
+def test_build_vocab_update_adds_words_and_keeps_the_trained_ones():
+    model = Word2Vec(TINY * 4, vector_size=4, min_count=2, epochs=1, workers=1)
+    old = {w: model.wv[w].copy() for w in model.wv.index_to_key}
+    model.build_vocab([["graph", "survey", "survey"]], update=True)
+    assert model.wv.index_to_key[: len(old)] == list(old)
+    assert model.wv.index_to_key[len(old) :] == ["survey"]
+    for word, vector in old.items():
+        np.testing.assert_array_equal(model.wv[word], vector)
+    assert model.wv.get_vecattr("graph", "count") == 9
+    assert model.wv.get_vecattr("survey", "count") == 2
+    assert model.syn1neg.shape == model.wv.vectors.shape
+    assert model.noise.shape == (len(model.wv),)
+    model.train([["graph", "survey", "survey"]] * 3)
+    assert np.isfinite(model.wv.vectors).all()
+    with pytest.raises(RuntimeError, match="update=True"):
+        Word2Vec().build_vocab(TINY, update=True)
+
+
+def test_n_similarity_is_the_cosine_of_the_mean_vectors():
+    model = Word2Vec(TINY * 4, vector_size=4, min_count=1, epochs=1, workers=1)
+    wv = model.wv
+    assert wv.n_similarity(["graph"], ["trees"]) == wv.similarity("graph", "trees")
+    a = wv.vectors[[wv.get_index("graph"), wv.get_index("trees")]].mean(0)
+    b = wv["human"]
+    expected = a @ b / np.linalg.norm(a) / np.linalg.norm(b)
+    assert wv.n_similarity(["graph", "trees"], ["human"]) == pytest.approx(expected)
+    with pytest.raises(ZeroDivisionError, match="ws1 and ws2"):
+        wv.n_similarity([], ["graph"])
+    with pytest.raises(KeyError, match="attr"):
+        wv.get_vecattr("graph", "colour")

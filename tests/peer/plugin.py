@@ -6,7 +6,9 @@ write every test's outcome and group to a JSON file for the report.
 
 The list is kept true in both directions: a listed test that starts passing
 fails the run (``xfail(strict=True)``), and a pattern that matches no
-collected test fails it too (a stale entry).
+collected test fails it too (a stale entry). Tests in a ``slow`` group are in
+scope but too slow for every run: they are skipped unless ``--peer-slow`` is
+given, which runs them alone (``make peer-slow``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from sklearn.conftest import (  # noqa: F401
 )
 
 LIST = Path(__file__).with_name("out_of_scope.toml")
+# The kinds of group, in the order a test is matched against them.
+MODES = ("skip", "slow", "xfail")
 # Markers the peers' tests use that their own conftest registers.
 PEER_MARKERS = ("thread_unsafe", "network", "skipif_32bit")
 
@@ -35,6 +39,9 @@ def pytest_addoption(parser):
     """--peer-results PATH writes each test's outcome and group as JSON."""
     parser.addoption("--peer-results", default=None, help="write outcomes as JSON")
     parser.addoption("--peer-list", default=str(LIST), help="out-of-scope list")
+    parser.addoption(
+        "--peer-slow", action="store_true", help="run only the slow groups' tests"
+    )
 
 
 def pytest_configure(config):
@@ -45,14 +52,21 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore::pytest.PytestRemovedIn10Warning")
 
 
+@pytest.fixture(autouse=True)
+def peer_in_a_temporary_folder(request, tmp_path, monkeypatch):
+    """gensim's script test writes vec.txt to the working folder: not ours."""
+    if request.path.name == "test_word2vec.py":
+        monkeypatch.chdir(tmp_path)
+
+
 def load_groups(path: str | Path) -> list[dict]:
     """The list's groups, skip groups first, each with its compiled patterns."""
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    unknown = set(data) - {"skip", "xfail"}
+    unknown = set(data) - set(MODES)
     if unknown:
         raise pytest.UsageError(f"{path}: unknown sections {sorted(unknown)}")
     groups = []
-    for mode in ("skip", "xfail"):
+    for mode in MODES:
         for name, body in data.get(mode, {}).items():
             if not body.get("reason") or not body.get("tests"):
                 raise pytest.UsageError(f"{path}: group {name} needs reason and tests")
@@ -96,18 +110,31 @@ def pytest_collection_modifyitems(session, config, items):
     """
     groups = load_groups(config.getoption("peer_list"))
     hits = {(g["name"], p): 0 for g in groups for p in g["patterns"]}
+    slow_run, others = config.getoption("peer_slow"), []
     for item in items:
-        key = node_key(item)
-        group = first_match(groups, key, hits)
-        if group is None:
-            continue
-        item.user_properties.append(("peer_group", group["name"]))
-        reason = f"{group['name']}: {group['reason']}"
-        if group["mode"] == "skip":
-            item.add_marker(pytest.mark.skip(reason=reason))
-        else:
-            item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+        group = first_match(groups, node_key(item), hits)
+        if group is not None:
+            item.user_properties.append(("peer_group", group["name"]))
+        if slow_run and (group is None or group["mode"] != "slow"):
+            others.append(item)
+        elif group is not None:
+            mark(item, group, slow_run)
     check_stale(config, items, hits)
+    if others:  # --peer-slow: the slow groups' tests alone
+        config.hook.pytest_deselected(items=others)
+        drop = set(others)
+        items[:] = [item for item in items if item not in drop]
+
+
+def mark(item, group: dict, slow_run: bool) -> None:
+    """Skip, expect to fail, or (slow, outside --peer-slow) skip for time."""
+    reason = f"{group['name']}: {group['reason']}"
+    if group["mode"] == "skip":
+        item.add_marker(pytest.mark.skip(reason=reason))
+    elif group["mode"] == "xfail":
+        item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+    elif not slow_run:
+        item.add_marker(pytest.mark.skip(reason=f"{reason} (make peer-slow)"))
 
 
 def first_match(groups, key, hits):

@@ -2,7 +2,9 @@
 
 ``groundup.text.word2vec`` holds skip-gram and CBOW with negative sampling;
 ``groundup.text.corpus`` the corpora and evaluation sets that ship with
-gensim, and a synthetic corpus with planted analogies.
+gensim, and a synthetic corpus with planted analogies;
+``groundup.text.vocabulary`` which words a model keeps (``min_count`` and
+gensim's ``trim_rule``).
 """
 
 from .corpus import (
@@ -17,6 +19,7 @@ from .corpus import (
     read_word_pairs,
     word_pairs,
 )
+from .vocabulary import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
 from .word2vec import (
     KeyedVectors,
     Word2Vec,
@@ -32,6 +35,9 @@ from .word2vec import (
 )
 
 __all__ = [
+    "RULE_DEFAULT",
+    "RULE_DISCARD",
+    "RULE_KEEP",
     "KeyedVectors",
     "Word2Vec",
     "analogy_questions",

@@ -38,6 +38,7 @@ import torch
 from .._validation import check_counts, check_int, check_positive
 from ..utils import progress
 from .corpus import read_analogies, read_word_pairs
+from .vocabulary import check_trim_rule, kept_words, read_corpus_file
 
 
 def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:
@@ -122,6 +123,12 @@ def _load(cls, path):
     return obj
 
 
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row scaled to unit length (a zero row stays zero)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
 def _as_list(value) -> list:
     """gensim's rule: one word or one vector is a list of one; a matrix its rows."""
     if value is None:
@@ -135,8 +142,10 @@ class KeyedVectors:
     """Word vectors with gensim's lookup and query methods.
 
     ``index_to_key`` (words, commonest first), ``key_to_index`` and ``vectors``
-    (one row per word) are gensim's attributes; ``save`` and ``load`` use our
-    own format (a pickle: load only files you trust), not gensim's.
+    (one row per word) are gensim's attributes, and so is ``expandos``, one
+    array per word attribute (a trained model's ``"count"``: how often each
+    word occurs); ``save`` and ``load`` use our own format (a pickle: load
+    only files you trust), not gensim's.
     """
 
     def __init__(self, index_to_key: Sequence[str], vectors: np.ndarray):
@@ -148,6 +157,7 @@ class KeyedVectors:
                 f"vectors must have one row per key ({len(self.index_to_key)}), "
                 f"got shape {self.vectors.shape}."
             )
+        self.expandos: dict[str, np.ndarray] = {}
         self._unit = None
 
     def __len__(self) -> int:
@@ -171,6 +181,14 @@ class KeyedVectors:
     def __getitem__(self, word: str) -> np.ndarray:
         return self.vectors[self._index(word)]
 
+    def get_vecattr(self, key: str, attr: str):
+        """The attribute ``attr`` (such as ``"count"``) of the word ``key``."""
+        if attr not in self.expandos:
+            raise KeyError(
+                f"attr must be one of {sorted(self.expandos)}, got {attr!r}."
+            )
+        return self.expandos[attr][self._index(key)]
+
     def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
         """The vector of ``key``; with ``norm=True``, scaled to unit length."""
         if not isinstance(norm, bool | np.bool_):
@@ -181,20 +199,32 @@ class KeyedVectors:
     def unit(self) -> np.ndarray:
         """The vectors scaled to unit length (computed once), for cosine similarity."""
         if self._unit is None:
-            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-            self._unit = self.vectors / np.maximum(norms, 1e-12)
+            self._unit = _unit_rows(self.vectors)
         return self._unit
 
     def similarity(self, w1: str, w2: str) -> float:
         """Cosine similarity of two words."""
         return float(self.unit[self._index(w1)] @ self.unit[self._index(w2)])
 
+    def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
+        """Cosine similarity of the mean vectors of two lists of words (gensim's
+        method; ZeroDivisionError, as there, when a list is empty)."""
+        if not len(ws1) or not len(ws2):
+            raise ZeroDivisionError("ws1 and ws2 must both hold at least one word.")
+        means = [
+            self.vectors[[self._index(w) for w in ws]].mean(0) for ws in (ws1, ws2)
+        ]
+        u1, u2 = _unit_rows(np.stack(means))
+        return float(u1 @ u2)
+
     def _term(self, item, name: str):
         """A query term of most_similar: (vector, row) for a word, (vector, None)
         for a vector, which is used as it is (as gensim does)."""
         if isinstance(item, str):
             return self.unit[self._index(item)], self._index(item)
-        vector = np.asarray(item, dtype=np.float64)
+        vector = np.asarray(item)  # a float32 vector stays float32, as a word's
+        if vector.dtype.kind != "f":
+            vector = np.asarray(item, dtype=np.float64)
         if vector.shape != self.vectors.shape[1:] or not np.isfinite(vector).all():
             raise ValueError(
                 f"{name} must hold words or finite vectors of length "
@@ -402,26 +432,54 @@ def _token_lists(sentences):
         yield sentence
 
 
+def _sentences(corpus_iterable, corpus_file) -> list:
+    """The corpus as a list of token lists, from exactly one of the two sources."""
+    if (corpus_iterable is None) == (corpus_file is None):
+        raise ValueError(
+            "give the corpus once: as sentences (corpus_iterable) or as corpus_file."
+        )
+    if corpus_file is not None:
+        return read_corpus_file(corpus_file)
+    return list(_token_lists(corpus_iterable))
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _check_switch(name: str, value, meaning: str) -> None:
+    """Refuse anything but the ints 0 and 1 (gensim's on/off parameters)."""
+    if value not in (0, 1) or isinstance(value, bool):
+        raise ValueError(f"{name} must be {meaning}, got {value!r}.")
+
+
 class Word2Vec:
     """Skip-gram (``sg=1``) or CBOW (``sg=0``) with negative sampling.
 
-    Parameters mirror gensim's, with two differences a gensim user should
-    know. The default is skip-gram (``sg=1``, the model of chapter 9) where
-    gensim's is CBOW (``sg=0``): pass ``sg`` explicitly when porting code.
-    And ``batch_size`` pairs are updated at once where gensim updates one at
-    a time; a word occurring more than ``max_repeats`` times in a batch moves
-    by ``max_repeats`` times its mean update there (``None``: by the sum of
-    its updates), which keeps the frequent words of a small corpus from
+    Parameters mirror gensim's (``hs`` must be 0: there is no hierarchical
+    softmax), with two differences a gensim user should know. The default is
+    skip-gram (``sg=1``, the model of chapter 9) where gensim's is CBOW
+    (``sg=0``): pass ``sg`` explicitly when porting code. And ``batch_size``
+    pairs are updated at once where gensim updates one at a time; a word
+    occurring more than ``max_repeats`` times in a batch moves by
+    ``max_repeats`` times its mean update there (``None``: by the sum of its
+    updates), which keeps the frequent words of a small corpus from
     diverging. Should the loss blow up anyway (an absurd ``alpha``),
     training raises ``FloatingPointError`` rather than return NaN vectors.
 
     Used as in gensim: ``Word2Vec(sentences, ...)`` builds the vocabulary and
     trains at once; or ``model = Word2Vec(...)``, ``model.build_vocab(corpus)``
     and ``model.train(corpus, total_examples=model.corpus_count,
-    epochs=model.epochs)``. After training: ``wv`` (the input vectors, a
-    :class:`KeyedVectors`), ``syn1neg`` (the output vectors) and
-    ``epoch_loss`` (mean SGNS loss per example, per epoch). ``save`` and
-    ``load`` use our own format (a pickle), not gensim's.
+    epochs=model.epochs)``. In all three ``corpus_file`` (a path, one
+    sentence a line) may replace the sentences, and ``build_vocab(corpus,
+    update=True)`` adds a new corpus's words to a trained model. After
+    training: ``wv`` (the input vectors, a :class:`KeyedVectors`),
+    ``syn1neg`` (the output vectors) and ``epoch_loss`` (mean SGNS loss per
+    example, per epoch). ``save`` and ``load`` use our own format (a
+    pickle), not gensim's.
     """
 
     def __init__(
@@ -441,13 +499,28 @@ class Word2Vec:
         workers: int = 2,
         batch_size: int = 2048,
         max_repeats: int | None = 32,
+        hs: int = 0,
+        cbow_mean: int = 1,
+        shrink_windows: bool = True,
+        trim_rule=None,
+        corpus_file=None,
     ):
-        check_counts(vector_size=vector_size, window=window, min_count=min_count,
-                     negative=negative, epochs=epochs, workers=workers,
-                     batch_size=batch_size)  # fmt: skip
+        if hs != 0:
+            raise ValueError(
+                f"hs must be 0: hierarchical softmax is not implemented, training "
+                f"uses negative sampling (negative >= 1); got hs={hs!r}."
+            )
+        check_counts(vector_size=vector_size, window=window, negative=negative,
+                     epochs=epochs, workers=workers, batch_size=batch_size)  # fmt: skip
+        check_int("min_count", min_count, low=0)
         check_int("max_repeats", max_repeats, low=1, allow_none=True)
-        if sg not in (0, 1) or isinstance(sg, bool):
-            raise ValueError(f"sg must be 0 (CBOW) or 1 (skip-gram), got {sg!r}.")
+        _check_switch("sg", sg, "0 (CBOW) or 1 (skip-gram)")
+        _check_switch("cbow_mean", cbow_mean, "0 (sum) or 1 (mean)")
+        if not isinstance(shrink_windows, bool | np.bool_):
+            raise TypeError(
+                f"shrink_windows must be True or False, got {shrink_windows!r}."
+            )
+        check_trim_rule(trim_rule)
         check_positive("alpha", alpha)
         if not 0 <= min_alpha <= alpha:
             raise ValueError(
@@ -460,43 +533,69 @@ class Word2Vec:
         self.sample, self.alpha, self.min_alpha = sample, alpha, min_alpha
         self.epochs, self.seed, self.workers = epochs, seed, workers
         self.batch_size, self.max_repeats = batch_size, max_repeats
-        if sentences is not None:
-            self.build_vocab(sentences)
+        self.hs, self.cbow_mean, self.shrink_windows = hs, cbow_mean, shrink_windows
+        if sentences is not None or corpus_file is not None:
+            sentences = _sentences(sentences, corpus_file)
+            self.build_vocab(sentences, trim_rule=trim_rule)
             self.train(sentences)
 
     # -- vocabulary ---------------------------------------------------------
 
-    def build_vocab(self, sentences: Iterable[Sequence[str]]) -> Word2Vec:
+    def build_vocab(self, corpus_iterable=None, corpus_file=None, update=False,
+                    trim_rule=None) -> Word2Vec:  # fmt: skip
         """Count words; keep those seen ``min_count`` times or more, commonest first.
 
-        Sets ``corpus_count`` (sentences) and ``corpus_total_words`` (tokens),
-        as gensim does, and draws the initial vectors.
+        The corpus is ``corpus_iterable`` (token lists) or ``corpus_file`` (a
+        path, one sentence a line). ``trim_rule`` overrides ``min_count``
+        word by word (see :mod:`groundup.text.vocabulary`). Sets
+        ``corpus_count`` (sentences) and ``corpus_total_words`` (tokens), as
+        gensim does, and draws the initial vectors. ``update=True`` keeps the
+        trained vocabulary and vectors, adds the counts of this corpus and
+        appends its new words (with fresh vectors), as gensim's online
+        training does.
         """
-        sentences = list(_token_lists(sentences))
+        check_trim_rule(trim_rule)
+        sentences = _sentences(corpus_iterable, corpus_file)
         counts = Counter(chain.from_iterable(sentences))
         if not counts:
             raise ValueError("sentences must contain at least one word.")
-        kept = sorted(
-            (w for w, c in counts.items() if c >= self.min_count),
-            key=lambda w: (-counts[w], w),
-        )
-        if not kept:
+        if update and not hasattr(self, "wv"):
+            raise RuntimeError("build_vocab(update=True) needs a vocabulary first.")
+        known = self.wv.key_to_index if update else {}
+        new = [
+            w for w in kept_words(counts, self.min_count, trim_rule) if w not in known
+        ]
+        if not new and not known:
             raise ValueError(
                 f"the vocabulary is empty: no word occurs min_count={self.min_count} "
                 "times."
             )
         self.corpus_count, self.corpus_total_words = len(sentences), counts.total()
-        self.counts = np.array([counts[w] for w in kept], dtype=np.int64)
-        rng = np.random.default_rng(self.seed)
-        d = self.vector_size
-        vectors = (
-            rng.random((len(kept), d), dtype=np.float32) - 0.5
-        ) / d  # word2vec.c's init
-        self.wv = KeyedVectors(kept, vectors)
-        self.syn1neg = np.zeros((len(kept), d), dtype=np.float32)
+        old = (
+            self.counts + [counts[w] for w in known] if update else []
+        )  # in index order
+        self.counts = np.array([*old, *(counts[w] for w in new)], dtype=np.int64)
+        self._add_vectors(new, update)
         self.keep = keep_probability(self.counts, self.sample)
         self.noise = noise_distribution(self.counts, self.ns_exponent)
         return self
+
+    def _add_vectors(self, words: list[str], update: bool) -> None:
+        """Draw the vectors of new ``words`` (appended to the old ones on update)."""
+        start = len(self.wv) if update else 0
+        rng = np.random.default_rng([self.seed, start] if start else self.seed)
+        d = self.vector_size
+        vectors = (
+            rng.random((len(words), d), dtype=np.float32) - 0.5
+        ) / d  # word2vec.c's init
+        output = np.zeros((len(words), d), dtype=np.float32)
+        if update:
+            words = self.wv.index_to_key + words
+            vectors = np.concatenate([self.wv.vectors, vectors])
+            output = np.concatenate([self.syn1neg, output])
+        self.wv = KeyedVectors(words, vectors)
+        self.wv.expandos["count"] = self.counts
+        self.syn1neg = output
 
     def _encode(self, sentences) -> tuple[np.ndarray, np.ndarray]:
         """Token ids of in-vocabulary words and the sentence id of each."""
@@ -514,7 +613,10 @@ class Word2Vec:
         """One epoch's (centres or context rows, targets) in corpus order."""
         kept = rng.random(len(ids)) < self.keep[ids]  # subsampling (eq. w2v-keep)
         ids, sent = ids[kept], sent[kept]
-        reach = rng.integers(1, self.window + 1, len(ids))  # dynamic window
+        if self.shrink_windows:  # dynamic window: each centre draws its reach
+            reach = rng.integers(1, self.window + 1, len(ids))
+        else:
+            reach = np.full(len(ids), self.window)
         n = len(ids)
         offsets = [o for d in range(1, self.window + 1) for o in (-d, d)]
         pos = np.arange(n)
@@ -526,19 +628,21 @@ class Word2Vec:
             ctx[ok, j] = ids[other[ok]]
         return ids, ctx
 
-    def _train_arguments(self, sentences, corpus_iterable, total_examples,
-                         total_words, epochs) -> list:  # fmt: skip
+    def _train_arguments(self, sentences, corpus_iterable, corpus_file,
+                         total_examples, total_words, epochs) -> list:  # fmt: skip
         """Check train's arguments; return the sentences as a list."""
         if not hasattr(self, "wv"):
             raise RuntimeError("call build_vocab before train.")
-        if (sentences is None) == (corpus_iterable is None):
+        if sentences is not None and corpus_iterable is not None:
             raise ValueError(
                 "give the sentences once: as sentences or as corpus_iterable."
             )
         check_int("total_examples", total_examples, low=1, allow_none=True)
         check_int("total_words", total_words, low=1, allow_none=True)
         check_int("epochs", epochs, low=1, allow_none=True)
-        sentences = list(_token_lists(corpus_iterable or sentences))
+        sentences = _sentences(
+            corpus_iterable if sentences is None else sentences, corpus_file
+        )
         if total_examples is not None and total_examples != len(sentences):
             warnings.warn(
                 f"total_examples={total_examples} but the corpus has "
@@ -555,24 +659,27 @@ class Word2Vec:
         epochs: int | None = None,
         *,
         corpus_iterable: Iterable[Sequence[str]] | None = None,
+        corpus_file=None,
     ) -> Word2Vec:
         """Run ``epochs`` passes of SGD over ``sentences`` (gensim's signature).
 
-        ``corpus_iterable`` is gensim's name for ``sentences``. ``epochs``
-        (default: the model's) replaces ``self.epochs``, as in gensim.
-        ``total_examples`` and ``total_words`` are accepted for gensim's call
-        pattern and checked; the learning-rate schedule is computed from the
-        corpus itself (a warning says when ``total_examples`` differs from it).
+        ``corpus_iterable`` is gensim's name for ``sentences``; ``corpus_file``
+        a path to a file of one sentence a line. ``epochs`` (default: the
+        model's) replaces ``self.epochs``, as in gensim. ``total_examples``
+        and ``total_words`` are accepted for gensim's call pattern and
+        checked; the learning-rate schedule is computed from the corpus itself
+        (a warning says when ``total_examples`` differs from it).
         """
         sentences = self._train_arguments(
-            sentences, corpus_iterable, total_examples, total_words, epochs
-        )
+            sentences, corpus_iterable, corpus_file, total_examples, total_words,
+            epochs,
+        )  # fmt: skip
         self.epochs = epochs or self.epochs
         ids, sent = self._encode(sentences)
         if len(ids) == 0:
             raise ValueError("sentences contain no word of the vocabulary.")
         threads = torch.get_num_threads()
-        torch.set_num_threads(self.workers)
+        torch.set_num_threads(min(self.workers, _cores()))  # more would only wait
         try:
             self._train_epochs(ids, sent)
         finally:
@@ -623,7 +730,7 @@ class Word2Vec:
                                   generator=generator)  # fmt: skip
             negatives = table[draws].view(-1, self.negative)
             step = sgns_step(w_in, w_out, inputs[part], targets[part], negatives, lr,
-                             max_repeats=self.max_repeats)  # fmt: skip
+                             self.max_repeats, self.cbow_mean)  # fmt: skip
             if not math.isfinite(step):
                 raise FloatingPointError(_DIVERGED.format(epoch + 1, step, batch))
             losses.append(step)
@@ -669,16 +776,17 @@ def repeat_scale(ids: torch.Tensor, size: int, max_repeats: int | None) -> torch
 
 
 def sgns_step(w_in, w_out, inputs, targets, negatives, lr: float,
-              max_repeats: int | None = 32) -> float:  # fmt: skip
+              max_repeats: int | None = 32, cbow_mean: int = 1) -> float:  # fmt: skip
     """One SGD step of skip-gram or CBOW with negative sampling, on a batch.
 
     ``inputs`` is (b,) for skip-gram, or (b, 2 window) context ids padded
     with -1 for CBOW; ``targets`` (b,) and ``negatives`` (b, K) are ids of
     output vectors. Updates ``w_in`` and ``w_out`` in place, the updates of
     a row repeated in the batch weighted by :func:`repeat_scale`; returns the
-    summed loss (the negative of eq. ``w2v-sgns``).
+    summed loss (the negative of eq. ``w2v-sgns``). ``cbow_mean=0``: CBOW's
+    hidden vector is the sum of the context's vectors, not their mean.
     """
-    h = _hidden(w_in, inputs)  # (b, d)
+    h = _hidden(w_in, inputs, cbow_mean)  # (b, d)
     out_ids = torch.cat([targets[:, None], negatives], dim=1)  # (b, 1+K)
     u = w_out[out_ids]  # (b, 1+K, d)
     scores = (u * h[:, None, :]).sum(-1)
@@ -696,6 +804,8 @@ def sgns_step(w_in, w_out, inputs, targets, negatives, lr: float,
         ids, grad = inputs, grad_h
     else:  # CBOW: every context word receives the whole error, as in word2vec.c
         used = inputs >= 0
+        if not cbow_mean:  # gensim: a summed window shares the error out
+            grad_h = grad_h / used.sum(1, keepdim=True)
         ids, grad = inputs[used], grad_h.repeat_interleave(used.sum(1), dim=0)
     weight = repeat_scale(ids, len(w_in), max_repeats).to(grad.dtype)
     w_in.index_add_(0, ids, grad * weight[:, None])
@@ -703,10 +813,12 @@ def sgns_step(w_in, w_out, inputs, targets, negatives, lr: float,
     return float(-torch.nn.functional.logsigmoid(-signs * scores).sum())
 
 
-def _hidden(w_in, inputs):
-    """The input vector (skip-gram), or the mean of the context's vectors (CBOW)."""
+def _hidden(w_in, inputs, cbow_mean: int = 1):
+    """The input vector (skip-gram), or the mean (or sum) of the context's
+    vectors (CBOW)."""
     if inputs.dim() == 1:
         return w_in[inputs]
     mask = (inputs >= 0).to(w_in.dtype)  # (b, 2 window)
     rows = w_in[inputs.clamp(min=0)]  # (b, 2 window, d)
-    return (rows * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+    total = (rows * mask[..., None]).sum(1)
+    return total / mask.sum(1, keepdim=True) if cbow_mean else total
