@@ -86,10 +86,23 @@ def test_planted_analogies_are_recovered(sg):
 
 def test_training_lowers_the_loss_and_is_reproducible():
     corpus = planted_corpus(sentences_per_word=30, seed=1)
-    a = Word2Vec(corpus, vector_size=16, min_count=1, epochs=3, seed=3)
-    b = Word2Vec(corpus, vector_size=16, min_count=1, epochs=3, seed=3)
+    a = Word2Vec(corpus, vector_size=16, min_count=1, epochs=3, seed=3, workers=1)
+    b = Word2Vec(corpus, vector_size=16, min_count=1, epochs=3, seed=3, workers=1)
     assert a.epoch_loss[-1] < a.epoch_loss[0]
     np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)
+
+
+def test_hogwild_workers_learn_as_well_as_one():
+    """workers=2: two threads update the shared vectors without locks."""
+    corpus = planted_corpus(sentences_per_word=60, seed=0)
+    settings = dict(vector_size=32, min_count=1, sample=0, epochs=4, batch_size=256)
+    questions = [q for qs in planted_analogies().values() for q in qs]
+    scores = []
+    for workers in (1, 2):
+        model = Word2Vec(corpus, seed=0, workers=workers, **settings)
+        assert model.epoch_loss[-1] < model.epoch_loss[0]
+        scores.append(model.wv.evaluate_word_analogies(questions))
+    assert scores[1] >= scores[0] - 0.1 and scores[1] >= 0.8, scores
 
 
 def test_keyed_vector_queries():

@@ -443,13 +443,6 @@ def _sentences(corpus_iterable, corpus_file) -> list:
     return list(_token_lists(corpus_iterable))
 
 
-def _cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def _check_switch(name: str, value, meaning: str) -> None:
     """Refuse anything but the ints 0 and 1 (gensim's on/off parameters)."""
     if value not in (0, 1) or isinstance(value, bool):
@@ -469,6 +462,10 @@ class Word2Vec:
     updates), which keeps the frequent words of a small corpus from
     diverging. Should the loss blow up anyway (an absurd ``alpha``),
     training raises ``FloatingPointError`` rather than return NaN vectors.
+    ``workers`` threads share the batches and update the vectors without
+    locks, as gensim's do: ``workers=1`` and a ``seed`` give the same
+    vectors on every run, more workers do not (the order of their updates
+    varies).
 
     Used as in gensim: ``Word2Vec(sentences, ...)`` builds the vocabulary and
     trains at once; or ``model = Word2Vec(...)``, ``model.build_vocab(corpus)``
@@ -679,7 +676,9 @@ class Word2Vec:
         if len(ids) == 0:
             raise ValueError("sentences contain no word of the vocabulary.")
         threads = torch.get_num_threads()
-        torch.set_num_threads(min(self.workers, _cores()))  # more would only wait
+        # One thread per operation: workers > 1 are threads of their own
+        # (_hogwild); torch's threads would wait for each other at every step.
+        torch.set_num_threads(1)
         try:
             self._train_epochs(ids, sent)
         finally:
@@ -722,18 +721,28 @@ class Word2Vec:
         batch = self.batch_size if self.sg else max(1, self.batch_size // 2)
         done = (epoch + position.numpy() / max(len(centres), 1)) / self.epochs
         starts, rates = batch_schedule(done, batch, self.alpha, self.min_alpha)
-        steps = zip(starts.tolist(), rates.tolist(), strict=True)
-        losses = []
-        for start, lr in progress(steps, total=len(starts), desc=f"epoch {epoch + 1}"):
-            part = slice(start, start + batch)
-            draws = torch.randint(len(table), (len(targets[part]) * self.negative,),
-                                  generator=generator)  # fmt: skip
-            negatives = table[draws].view(-1, self.negative)
-            step = sgns_step(w_in, w_out, inputs[part], targets[part], negatives, lr,
-                             self.max_repeats, self.cbow_mean)  # fmt: skip
-            if not math.isfinite(step):
-                raise FloatingPointError(_DIVERGED.format(epoch + 1, step, batch))
-            losses.append(step)
+        jobs = list(zip(starts.tolist(), rates.tolist(), strict=True))
+
+        def work(jobs, generator) -> list[float]:
+            """SGD over some of the epoch's batches; the loss of each."""
+            losses = []
+            for start, lr in jobs:
+                part = slice(start, start + batch)
+                draws = torch.randint(len(table), (len(targets[part]) * self.negative,),
+                                      generator=generator)  # fmt: skip
+                negatives = table[draws].view(-1, self.negative)
+                step = sgns_step(w_in, w_out, inputs[part], targets[part], negatives,
+                                 lr, self.max_repeats, self.cbow_mean)  # fmt: skip
+                if not math.isfinite(step):
+                    raise FloatingPointError(_DIVERGED.format(epoch + 1, step, batch))
+                losses.append(step)
+            return losses
+
+        label = f"epoch {epoch + 1}"
+        if self.workers == 1:
+            losses = work(progress(jobs, total=len(jobs), desc=label), generator)
+        else:
+            losses = _hogwild(work, jobs, self.workers, generator)
         return float(np.sum(losses) / max(len(targets), 1))
 
     # -- persistence --------------------------------------------------------
@@ -746,6 +755,23 @@ class Word2Vec:
     def load(cls, path) -> Word2Vec:
         """Read a model written by :meth:`save` (a pickle: only from a trusted file)."""
         return _load(cls, path)
+
+
+def _hogwild(work, jobs: list, workers: int, generator) -> list[float]:
+    """Run ``work`` on ``workers`` threads, each on every workers-th batch, all
+    updating the same vectors without locks (Hogwild!, as gensim's workers
+    do). torch releases the GIL inside each operation, so the threads compute
+    at once; none waits for another, so a busy core slows only its thread.
+    Each thread draws negatives from its own generator, seeded from
+    ``generator``; which update lands first varies from run to run.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    seeds = torch.randint(2**62, (workers,), generator=generator).tolist()
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = [pool.submit(work, jobs[w::workers], gens[w]) for w in range(workers)]
+        return [loss for part in parts for loss in part.result()]
 
 
 def batch_schedule(done: np.ndarray, batch: int, alpha: float, min_alpha: float):
