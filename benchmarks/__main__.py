@@ -26,6 +26,7 @@ MODULES = [
     "adaboost",
     "gbdt",
     "xgboost",
+    "digits",
     "checkpoint",
     "word2vec",
     "transformer",
@@ -38,7 +39,8 @@ HEADER = """# Benchmarks
 
 Every implementation in the book is timed against the library people use in
 practice, in one process, on the same data, interleaved, on one thread
-(`benchmarks/common.py`). Times are medians of the repeats. A ratio above 1
+(`benchmarks/common.py`). Times are medians of at least three repeats, with
+their range in brackets where the runs were kept. A ratio above 1
 means the peer is faster; the book says so where it is. Regenerate this page
 with `make bench` (or `python -m benchmarks forest` for one module).
 
@@ -57,15 +59,23 @@ stay under 60 seconds on a 2-core laptop.
 """
 
 
+def seconds(median: float, runs: list[float]) -> str:
+    """A median time, with the range of its runs where they were kept."""
+    if not runs:
+        return f"{median:.3f}"
+    return f"{median:.3f} [{min(runs):.3f}, {max(runs):.3f}]"
+
+
 def table(rows: list[Row]) -> str:
     lines = [
-        "| topic | task | peer | ours (s) | peer (s) | ratio ours/peer "
-        "| quality: ours | quality: peer | target | met |",
+        "| topic | task | peer | ours (s): median [range] | peer (s): median [range] "
+        "| ratio ours/peer | quality: ours | quality: peer | target | met |",
         "|---|---|---|---:|---:|---:|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r.topic} | {r.task} | {r.peer} | {r.ours_s:.3f} | {r.peer_s:.3f} "
+            f"| {r.topic} | {r.task} | {r.peer} | {seconds(r.ours_s, r.ours_times)} "
+            f"| {seconds(r.peer_s, r.peer_times)} "
             f"| {r.ratio:.2f} | {r.metric} {r.ours_quality:.4f} "
             f"| {r.metric} {r.peer_quality:.4f} | {r.target} | "
             f"{'yes' if r.met else 'no'} |"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from threadpoolctl import threadpool_limits
 
@@ -25,10 +25,23 @@ class Row:
     peer_quality: float
     target: str
     met: bool
+    # every repeat's seconds (ours_s and peer_s are their medians)
+    ours_times: list[float] = field(default_factory=list)
+    peer_times: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
         return self.ours_s / self.peer_s
+
+
+def timed(times: dict[str, list[float]]) -> dict:
+    """A Row's time fields from each side's repeats: the medians and the runs."""
+    return {
+        "ours_s": median(times["ours"]),
+        "peer_s": median(times["peer"]),
+        "ours_times": [float(t) for t in times["ours"]],
+        "peer_times": [float(t) for t in times["peer"]],
+    }
 
 
 def interleaved(
@@ -46,10 +59,10 @@ def interleaved(
 median = utils.median
 
 
-def fit_medians(models: dict, X, y, repeats: int) -> dict[str, float]:
-    """Median fit time of each model, fitted in turns on the same data."""
+def fit_times(models: dict, X, y, repeats: int) -> dict[str, list[float]]:
+    """Every fit time of each model, fitted in turns on the same data."""
     runs = {name: (lambda m=m: m.fit(X, y)) for name, m in models.items()}
-    return {name: median(t) for name, t in interleaved(runs, repeats).items()}
+    return interleaved(runs, repeats)
 
 
 def machine() -> str:

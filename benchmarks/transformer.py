@@ -37,7 +37,8 @@ def run(repeats: int = REPEATS) -> list[Row]:
         runs = {"ours": lambda: step(ours, x), "peer": lambda: step(peer, x)}
         for warm_up in runs.values():  # allocator and kernels
             warm_up()
-        times = {k: median(v) for k, v in interleaved(runs, repeats).items()}
+        raw = interleaved(runs, repeats)
+        times = {k: median(v) for k, v in raw.items()}
     finally:
         torch.set_num_threads(threads)
     size = {
@@ -58,5 +59,7 @@ def run(repeats: int = REPEATS) -> list[Row]:
             float(size["peer"]),
             "<= 1.3x torch",
             ratio <= 1.3,
+            ours_times=raw["ours"],
+            peer_times=raw["peer"],
         )
     ]
