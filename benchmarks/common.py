@@ -10,6 +10,8 @@ from threadpoolctl import threadpool_limits
 
 from groundup import utils
 
+median = utils.median
+
 
 @dataclass
 class Row:
@@ -54,9 +56,6 @@ def interleaved(
     """
     with threadpool_limits(limits=1):
         return utils.interleaved(runs, repeats=repeats, warmup=0)
-
-
-median = utils.median
 
 
 def fit_times(models: dict, X, y, repeats: int) -> dict[str, list[float]]:

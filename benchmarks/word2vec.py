@@ -66,8 +66,13 @@ def quality_fields(quality: dict) -> dict:
     }
 
 
+def deviations(quality: dict) -> dict:
+    """The standard deviation of each side's Spearman over the seeds."""
+    return {k: float(np.std(v, ddof=1)) for k, v in quality.items()}
+
+
 def spread(quality: dict) -> str:
-    sd = {k: float(np.std(v, ddof=1)) for k, v in quality.items()}
+    sd = deviations(quality)
     return f"Spearman sd: ours {sd['ours']:.3f}, gensim {sd['peer']:.3f}"
 
 
@@ -76,7 +81,7 @@ def run(seeds: int = SEEDS) -> list[Row]:
     row = dict(topic="Word2Vec", peer="gensim 4.4")
     quiet, q = measure(corpus, pairs, sg=1, workers=2, seeds=seeds)
     mean = {k: float(np.mean(v)) for k, v in q.items()}
-    sd = {k: float(np.std(v, ddof=1)) for k, v in q.items()}
+    sd = deviations(q)
     rows = [
         Row(
             **row,

@@ -13,8 +13,10 @@ never a number.
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -149,6 +151,15 @@ def check_counts(**values) -> None:
     """Raise unless all keyword value is an integer >= 1; name the first failing."""
     for name, value in values.items():
         check_int(name, value, low=1)
+
+
+def check_path(path, name: str = "path") -> Path:
+    """``path`` as a Path, refusing what is not a str or os.PathLike."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"{name} must be a str or os.PathLike, got {type(path).__name__}."
+        )
+    return Path(path)
 
 
 def check_positive(name: str, value) -> None:

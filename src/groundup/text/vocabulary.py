@@ -8,9 +8,9 @@ written for gensim works here unchanged).
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
+
+from .._validation import check_path
 
 RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2
 
@@ -43,11 +43,7 @@ def check_trim_rule(trim_rule) -> None:
 def read_corpus_file(path, name: str = "corpus_file") -> list[list[str]]:
     """gensim's ``corpus_file`` format: one sentence a line, words split by
     whitespace, plain UTF-8 text (gensim refuses compressed files there too)."""
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(
-            f"{name} must be a str or os.PathLike, got {type(path).__name__}."
-        )
-    path = Path(path)
+    path = check_path(path, name)
     if path.suffix in (".bz2", ".gz"):
         raise TypeError(f"{name} must be an uncompressed text file, got {path.name}.")
     lines = path.read_text(encoding="utf-8").splitlines()

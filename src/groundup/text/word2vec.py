@@ -29,13 +29,13 @@ import pickle
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from .._validation import check_counts, check_int, check_positive
+from .._validation import check_counts, check_int, check_path, check_positive
 from ..utils import progress
 from .corpus import read_analogies, read_word_pairs
 from .vocabulary import check_trim_rule, kept_words, read_corpus_file
@@ -97,23 +97,14 @@ def sgns_gradients(v, u_pos, u_neg):
     return grad_v, grad_u[:, 0], grad_u[:, 1:]
 
 
-def _check_path(path, name: str = "path") -> Path:
-    """``path`` as a Path, refusing what is not a str or os.PathLike."""
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(
-            f"{name} must be a str or os.PathLike, got {type(path).__name__}."
-        )
-    return Path(path)
-
-
 def _save(obj, path) -> None:
-    with open(_check_path(path), "wb") as file:
+    with open(check_path(path), "wb") as file:
         pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _load(cls, path):
     """Unpickle ``path`` and check that it holds a ``cls``."""
-    with open(_check_path(path), "rb") as file:
+    with open(check_path(path), "rb") as file:
         obj = pickle.load(file)
     if not isinstance(obj, cls):
         raise TypeError(
@@ -288,7 +279,7 @@ class KeyedVectors:
         from scipy import stats
 
         casefold, transform = self._casefold(), transform or (lambda w: w)
-        triples = read_word_pairs(_check_path(pairs, "pairs"), delimiter)
+        triples = read_word_pairs(check_path(pairs, "pairs"), delimiter)
         model, human, skipped = _pair_scores(
             self, triples, lambda w: casefold(transform(w))
         )
@@ -330,7 +321,7 @@ class KeyedVectors:
         if not isinstance(questions, str | os.PathLike):
             return float(np.mean(self._score_analogies(list(questions), candidates)))
         casefold = self._casefold()
-        sections = read_analogies(_check_path(questions, "questions"))
+        sections = read_analogies(check_path(questions, "questions"))
         sections = {
             name: [tuple(casefold(w) for w in q) for q in qs]
             for name, qs in sections.items()
@@ -765,8 +756,6 @@ def _hogwild(work, jobs: list, workers: int, generator) -> list[float]:
     Each thread draws negatives from its own generator, seeded from
     ``generator``; which update lands first varies from run to run.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     seeds = torch.randint(2**62, (workers,), generator=generator).tolist()
     gens = [torch.Generator().manual_seed(seed) for seed in seeds]
     with ThreadPoolExecutor(max_workers=workers) as pool:
