@@ -33,6 +33,12 @@ def test_sgns_gradient_matches_autograd():
         torch.testing.assert_close(auto, hand, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("sample", [-1e-3, 1.0, "1e-3", True])
+def test_keep_probability_rejects_a_bad_sample(sample):
+    with pytest.raises(ValueError, match="sample"):
+        keep_probability(np.array([5, 10]), sample)
+
+
 def test_keep_probability_is_word2vec_c_formula():
     counts = np.array([100_000, 5_000, 300, 7])
     z = counts / counts.sum()

@@ -24,6 +24,7 @@ with v the input (word) vectors and u the output vectors.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import pickle
 import warnings
@@ -47,6 +48,10 @@ def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:
     With z the word's share of the corpus, (sqrt(z / sample) + 1) * sample / z,
     capped at 1; ``sample=0`` keeps everything.
     """
+    if isinstance(sample, bool) or not (
+        isinstance(sample, numbers.Real) and 0 <= sample < 1
+    ):
+        raise ValueError(f"sample must be in [0, 1), got {sample!r}.")
     counts = np.asarray(counts, dtype=np.float64)
     if sample == 0:
         return np.ones_like(counts)
