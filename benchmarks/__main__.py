@@ -29,6 +29,7 @@ MODULES = [
     "digits",
     "checkpoint",
     "word2vec",
+    "word2vec_batch",
     "transformer",
 ]
 HERE = Path(__file__).resolve().parent

@@ -30,6 +30,10 @@ class Row:
     # every repeat's seconds (ours_s and peer_s are their medians)
     ours_times: list[float] = field(default_factory=list)
     peer_times: list[float] = field(default_factory=list)
+    # every seed's quality, where a row ran several (ours_quality and
+    # peer_quality are their means)
+    ours_qualities: list[float] = field(default_factory=list)
+    peer_qualities: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:

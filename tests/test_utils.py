@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from groundup import utils
 from groundup.utils import STYLE, device, seed_everything, use_book_style
 
 
@@ -129,3 +130,12 @@ def test_glue_writes_what_myst_nb_writes(monkeypatch):
     assert shown[0][0][0] == {"application/papermill.record/text/plain": "0.25"}
     with pytest.raises(ValueError, match="name"):
         glue("", 1)
+
+
+def test_benchmark_record_reads_what_the_benchmark_wrote():
+    record = utils.benchmark_record("word2vec")
+    assert {"measured", "machine", "rows"} <= set(record)
+    with pytest.raises(ValueError, match="name"):
+        utils.benchmark_record("../word2vec")
+    with pytest.raises(FileNotFoundError, match="python -m benchmarks nothing_here"):
+        utils.benchmark_record("nothing_here")

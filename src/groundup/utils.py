@@ -244,3 +244,29 @@ def glue(name: str, value, display: bool = False) -> None:
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+
+
+def benchmark_record(name: str) -> dict:
+    """What ``python -m benchmarks NAME`` last measured: the date, the machine
+    and the rows it wrote to ``benchmarks/results/NAME.json``.
+
+    A chapter shows a measurement too long to repeat every time it runs (say,
+    minutes of training over five seeds) by reading this record, and says
+    so; the benchmark is the cell that measured it. The records live in the
+    book's repository, beside the package's source.
+    """
+    import json
+    import re
+    from pathlib import Path
+
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"name must be a benchmark module's name, got {name!r}.")
+    path = (
+        Path(__file__).resolve().parents[2] / "benchmarks" / "results" / f"{name}.json"
+    )
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no record {path}: benchmark records come with the book's repository "
+            f"(an editable install); `python -m benchmarks {name}` writes it."
+        )
+    return json.loads(path.read_text())
