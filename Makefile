@@ -24,7 +24,7 @@ NBVAL := --nbval-lax --nbval-current-env -p no:hypothesispytest
 # short ones to fill both processes at the end.
 LONGEST_FIRST := $(shell printf '%s\n' $(CHAPTERS) | sort -r)
 
-.PHONY: help venv book test lint unit peer peer-slow compatibility chapters chapter robust build-strict e2e bench serve lab student clean
+.PHONY: help venv book test lint unit assignments grading peer peer-slow compatibility chapters chapter robust build-strict e2e bench serve lab student clean
 
 help:
 	@echo "make book   build the HTML book into _build/html"
@@ -32,6 +32,8 @@ help:
 	@echo "make lab    JupyterLab with jupytext: open notebooks/*.md as notebooks"
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000"
 	@echo "make bench  run benchmarks/ and write book/benchmarks.md"
+	@echo "make assignments  the coursework: student notebooks and autograders in _build/assignments"
+	@echo "make grading  make assignments, then prove that grading works (tests/assignments)"
 	@echo "make peer   the peers' own test suites against our estimators (tests/peer)"
 	@echo "make compatibility  make peer, then write book/compatibility.md"
 	@echo "make chapter NB=01_random_forest   run one chapter's checks"
@@ -56,7 +58,7 @@ venv: $(STAMP)
 # then the build renders them from it.
 PREEXECUTE := $(BIN)/python book/preexecute.py --jobs $(or $(filter-out 0,$(JOBS)),1) $(LONGEST_FIRST)
 
-book: $(STAMP)
+book: assignments
 	$(PREEXECUTE)
 	$(BIN)/jupyter-book build . --builder html $(JBFLAGS)
 	@echo "The book: $(CURDIR)/_build/html/index.html"
@@ -64,10 +66,12 @@ book: $(STAMP)
 # Every chapter runs once, in build-strict: book/preexecute.py executes them
 # into the build's cache and fails on a failing cell, as nbval would; `make
 # chapters` runs them under nbval instead.
-test: lint unit peer build-strict
+test: lint unit grading peer build-strict
 
-# Every chapter as an .ipynb in folder $(1), converted by one jupytext process.
-TO_IPYNB = rm -rf $(1) && mkdir -p $(1) && cp $(CHAPTERS) $(1)/ && \
+ASSIGNMENTS := $(sort $(wildcard assignments/[0-9][0-9]_*.md))
+# Every chapter (or the files $(2)) as an .ipynb in folder $(1), converted by one
+# jupytext process.
+TO_IPYNB = rm -rf $(1) && mkdir -p $(1) && cp $(or $(2),$(CHAPTERS)) $(1)/ && \
 	$(BIN)/jupytext --quiet --to ipynb $(1)/*.md && rm $(1)/*.md
 
 lint: $(STAMP)
@@ -75,9 +79,22 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks book
 	@$(call TO_IPYNB,_build/lint)
 	$(BIN)/ruff check --line-length 88 --extend-ignore E402 _build/lint  # code lines fit the page
+	@$(call TO_IPYNB,_build/lint-assignments,$(ASSIGNMENTS))
+	@# F401: a setup cell may import a helper that students may use, or that only hidden tests call
+	$(BIN)/ruff check --line-length 88 --extend-ignore E402,F401 _build/lint-assignments
 
 unit: $(STAMP)
-	$(PARALLEL) tests -q --ignore=tests/site --ignore=tests/e2e
+	$(PARALLEL) tests -q --ignore=tests/site --ignore=tests/e2e --ignore=tests/assignments
+
+# The coursework (book/assignments.py): otter assign on every assignments/NN_*.md.
+assignments: $(STAMP)
+	$(BIN)/python book/assignments.py --jobs $(or $(filter-out 0,$(JOBS)),1)
+
+# Each solution scores full marks and each unanswered notebook zero under
+# `otter run`, every kept wrong answer fails its question, and no hidden test
+# shows in a student notebook.
+grading: assignments
+	$(PARALLEL) tests/assignments -q -p no:warnings
 
 # scikit-learn's and gensim's own tests of the estimators we re-implement, copied
 # from the installed packages with only their imports pointed at ours
@@ -119,7 +136,7 @@ robust: $(STAMP)
 	$(BIN)/python -m benchmarks.robust --seeds $(ROBUST_SEEDS) --load 1 --budget 60
 
 # A warning-free build, then checks of the built pages (tests/site).
-build-strict: $(STAMP)
+build-strict: assignments
 	$(PREEXECUTE)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	$(BIN)/python -m pytest tests/site -q

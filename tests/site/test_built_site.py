@@ -87,3 +87,19 @@ def test_chapter_offers_its_executed_notebook(page):
 
 def test_math_is_served_by_the_book():
     assert (HTML / "_static" / "mathjax" / "tex-chtml.js").exists()
+
+
+def test_coursework_page_links_every_assignment():
+    """The teachers' page links each student notebook and autograder zip, and
+    the site holds them; no solution notebook is published."""
+    html = (HTML / "book" / "coursework.html").read_text()
+    links = set(re.findall(r'href="\.\./(assignments/[^"]+)"', html))
+    sources = sorted((ROOT / "assignments").glob("[0-9][0-9]_*.md"))
+    expected = {f"assignments/{p.stem}{end}" for p in sources
+                for end in (".ipynb", "-autograder.zip")}  # fmt: skip
+    assert sources and links == expected
+    for link in links:
+        assert (HTML / link).is_file(), link
+    for notebook in (HTML / "assignments").glob("*.ipynb"):
+        text = notebook.read_text()
+        assert "# BEGIN SOLUTION" not in text and "otter" in text, notebook.name
