@@ -16,7 +16,7 @@ from .gbdt import (
 from .losses import grouped_quantile, make_loss
 from .xgb_exact import ExactGrower, SortedColumns, grow_exact
 from .xgb_hist import BinnedData, HistGrower, grow_hist, quantile_cuts
-from .xgb_tree import XGBSettings, XGBTree
+from .xgb_tree import XGBSettings, XGBTree, leaf_weight
 from .xgboost import (
     XGBoostClassifier,
     XGBoostRegressor,
@@ -43,6 +43,7 @@ __all__ = [
     "grouped_quantile",
     "grow_exact",
     "grow_hist",
+    "leaf_weight",
     "logistic_gh",
     "make_loss",
     "quantile_cuts",
