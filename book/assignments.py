@@ -38,7 +38,7 @@ SOURCES = ROOT / "assignments"
 OUT = ROOT / "_build" / "assignments"
 SITE = OUT / "site" / "assignments"
 # the first line of a question's prompt: **Question 3 (2 points): what it checks.**
-TITLE = re.compile(r"\*\*Question \d+ \((\d+) points?(?:, written)?\): (.+?)\*\*")
+TITLE = re.compile(r"\*\*Question \d+ \((\d+) points?(?:, written)?\): (.+?)\*\*", re.S)
 
 
 def sources(names: list[str]) -> list[Path]:
@@ -99,7 +99,7 @@ def questions(source: Path) -> list[dict]:
                     f"{source.name}, {current['name']}: its prompt must open with "
                     f"'**Question N ({current['points']} points): title.**'"
                 )
-            current["title"] = match[2].rstrip(".")
+            current["title"] = " ".join(match[2].split()).rstrip(".")
     return found
 
 
