@@ -28,7 +28,7 @@ LONGEST_FIRST := $(shell printf '%s\n' $(CHAPTERS) | sort -r)
 
 help:
 	@echo "make book   build the HTML book into _build/html"
-	@echo "make test   lint, unit tests, the peers' tests, every chapter, a warning-free build"
+	@echo "make test   lint, unit tests, coursework grading, the peers' tests, every chapter, a warning-free build"
 	@echo "make lab    JupyterLab with jupytext: open notebooks/*.md as notebooks"
 	@echo "make serve  serve _build/html on http://127.0.0.1:8000"
 	@echo "make bench  run benchmarks/ and write book/benchmarks.md"
