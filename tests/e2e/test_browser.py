@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -263,3 +264,59 @@ def test_layout_holds_and_screenshots(browser, server, page, label, width, heigh
         browser.save_screenshot(str(SHOTS / f"{name}-{label}.png"))
     finally:
         browser.set_window_size(1280, 900)
+
+
+CHROME = """
+const visible = e => {
+  const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden';
+};
+const searches = [...document.querySelectorAll(
+  '.search-button-field, .search-button, #searchbox input, input[type=search]'
+)].filter(visible).length;
+const logo = document.querySelector('.navbar-brand img');
+const r = logo.getBoundingClientRect();
+const covered = [r.top + 2, r.top + r.height / 2, r.bottom - 2].some(y => {
+  const hit = document.elementFromPoint(r.left + r.width / 2, y);
+  return !hit || !(hit === logo || logo.contains(hit) || hit.contains(logo));
+});
+return {searches, top: r.top, bottom: r.bottom, height: window.innerHeight, covered};
+"""
+
+
+@pytest.mark.parametrize("page", [PAGES[0], CHAPTERS[0]])
+def test_one_search_box_and_the_whole_logo_at_1280_by_800(browser, server, page):
+    browser.set_window_size(1280, 800)
+    try:
+        open_page(browser, urljoin(server, f"{page}.html"))
+        chrome = browser.execute_script(CHROME)
+    finally:
+        browser.set_window_size(1280, 900)
+    assert chrome["searches"] == 1, f"{chrome['searches']} search boxes are shown"
+    assert 0 <= chrome["top"] and chrome["bottom"] <= chrome["height"], chrome
+    assert not chrome["covered"], "something covers the logo"
+
+
+NUMBERS = """
+const main = document.querySelector('main');
+const text = sel => [...main.querySelectorAll(sel)].map(e => e.innerText.trim());
+return {figures: text('figure .caption-number'), equations: text('span.eqno')};
+"""
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_figures_and_equations_are_numbered_per_chapter(browser, server, page):
+    """Chapter 6's figures are Fig. 6.1, 6.2, ... and its equations (6.1), (6.2), ..."""
+    chapter = int(Path(page).name[:2])
+    open_page(browser, urljoin(server, f"{page}.html"))
+    numbers = browser.execute_script(NUMBERS)
+    figures = [re.match(r"Fig\. (\d+)\.(\d+)", f) for f in numbers["figures"]]
+    equations = [re.match(r"\((\d+)\.(\d+)\)", e) for e in numbers["equations"]]
+    assert figures, "the chapter shows no numbered figure"
+    for kind, found, raw in (
+        ("figure", figures, numbers["figures"]),
+        ("equation", equations, numbers["equations"]),
+    ):
+        assert all(found), f"{kind} numbers not of the form {chapter}.k: {raw}"
+        pairs = [(int(m.group(1)), int(m.group(2))) for m in found]
+        assert pairs == [(chapter, k) for k in range(1, len(pairs) + 1)], raw
