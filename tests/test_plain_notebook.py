@@ -7,7 +7,7 @@ import nbformat
 from myst_nb.ext.glue import GLUE_PREFIX
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
-from plain_notebook import glued_values, plain_notebook  # noqa: E402
+from plain_notebook import chapter_prefix, glued_values, plain_notebook  # noqa: E402
 
 
 def notebook_with_glue(value_text: str):
@@ -53,6 +53,21 @@ def test_cross_references_become_text():
     ]
     plain = plain_notebook(nb, Path("."))
     assert plain.cells[0].source == "See the figure, Figure and an exercise."
+
+
+def test_figures_and_equations_are_numbered_as_on_the_page():
+    nb = nbformat.v4.new_notebook()
+    figure = nbformat.v4.new_code_cell("plt.show()")
+    figure.metadata["mystnb"] = {"figure": {"name": "fig-a", "caption": "A."}}
+    text = (
+        "$$\nx = 1\n$$ (eq-x)\n\n"
+        "See {eq}`eq-x`, {numref}`fig-a` and {numref}`Plot %s <fig-a>`."
+    )
+    nb.cells = [figure, nbformat.v4.new_markdown_cell(text)]
+    plain = plain_notebook(nb, Path("."), prefix=chapter_prefix("notebooks/06_x.md"))
+    source = plain.cells[1].source
+    assert "\\tag{6.1}" in source
+    assert source.endswith("See (6.1), Fig. 6.1 and Plot 6.1.")
 
 
 def test_student_edition_leaves_out_hidden_solution_checks():

@@ -24,7 +24,11 @@ import nbformat
 from jupyter_cache import get_cache
 
 sys.path.insert(0, str(Path(__file__).parent))
-from plain_notebook import plain_notebook, write_student_edition  # noqa: E402
+from plain_notebook import (  # noqa: E402
+    chapter_prefix,
+    plain_notebook,
+    write_student_edition,
+)
 
 
 def _has_outputs(nb) -> bool:
@@ -45,7 +49,8 @@ def fix_download(app, pagename, templatename, context, doctree) -> None:
         except KeyError:  # not in the cache: nothing to merge
             pass
     chapter_dir = (Path(app.srcdir) / pagename).parent
-    nbformat.write(plain_notebook(nb, chapter_dir), path)
+    plain = plain_notebook(nb, chapter_dir, prefix=chapter_prefix(pagename))
+    nbformat.write(plain, path)
 
 
 def drop_repeated_scripts(app, exception) -> None:

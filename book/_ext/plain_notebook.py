@@ -5,7 +5,9 @@ roles, ``{exercise}``/``{solution}`` and ``{literalinclude}`` directives. A
 notebook downloaded from the site, or the student edition, must read well in
 a plain JupyterLab, so each of those becomes ordinary Markdown or HTML:
 
-* ``$$ ... $$ (label)`` gets ``\\tag{n}``, and ``{eq}`label``` becomes ``(n)``;
+* ``$$ ... $$ (label)`` gets ``\\tag{6.n}``, and ``{eq}`label``` becomes
+  ``(6.n)``; ``{numref}`` becomes ``Fig. 6.n`` (in chapter 6: numbered per
+  chapter, as on the page, see ``chapter_numbers.py``);
 * citations become "Author (Year)" text from ``book/references.bib``;
 * ``{literalinclude}`` becomes the included code itself;
 * ``{glue:text}`name:.3f``` becomes the value the cell glued, formatted as
@@ -91,13 +93,19 @@ class Converter:
     """Converts the markdown cells of one chapter, keeping numbering across cells."""
 
     def __init__(
-        self, chapter_dir: Path, student: bool = False, glued: dict | None = None
+        self,
+        chapter_dir: Path,
+        student: bool = False,
+        glued: dict | None = None,
+        prefix: str = "",
     ):
         self.dir = chapter_dir
+        self.prefix = prefix  # "6." in chapter 6
         self.student = student
         self.glued = glued or {}
         self.cites = _bib_labels(ROOT / "book" / "references.bib")
         self.equations: dict[str, int] = {}
+        self.figures: dict[str, int] = {}
         self.exercises: dict[str, int] = {}
 
     # -- roles -----------------------------------------------------------------
@@ -124,24 +132,36 @@ class Converter:
         text = re.sub(r"\{cite(:t|:p)?\}`([^`]+)`", self._cite, text)
         text = re.sub(
             r"\{eq\}`([^`]+)`",
-            lambda m: f"({self.equations.get(m.group(1), m.group(1))})",
+            lambda m: f"({self._number(self.equations, m.group(1))})",
             text,
         )
         text = re.sub(r"\{doc\}`([^`<]+?)\s*<[^>]+>`", r"\1", text)
         text = re.sub(r"\{doc\}`([^`]+)`", lambda m: Path(m.group(1)).name, text)
         text = re.sub(r"\{ref\}`([^`<]+?)\s*<[^>]+>`", r"\1", text)
         text = re.sub(r"\{ref\}`([^`]+)`", r"\1", text)
-        numref = r"\{numref\}`([^`<]+?)\s*<[^>]+>`"
-        text = re.sub(numref, lambda m: m.group(1).replace("%s", "").strip(), text)
-        text = re.sub(r"\{numref\}`[^`]+`", "the figure", text)
+        text = re.sub(r"\{numref\}`([^`<]+?)\s*<([^>]+)>`", self._numref, text)
+        text = re.sub(r"\{numref\}`([^`]+)`", self._numref, text)
         return text
+
+    def _number(self, numbers: dict[str, int], label: str) -> str:
+        return f"{self.prefix}{numbers[label]}" if label in numbers else label
+
+    def _numref(self, match: re.Match) -> str:
+        label = match.group(match.lastindex)
+        text = match.group(1) if match.lastindex == 2 else "Fig. %s"
+        if label not in self.figures:
+            return (
+                "the figure" if match.lastindex == 1 else text.replace("%s", "").strip()
+            )
+        return text.replace("%s", self._number(self.figures, label))
 
     # -- blocks ----------------------------------------------------------------
     def _number_equations(self, text: str) -> str:
         def tag(match: re.Match) -> str:
             label = match.group(2)
             self.equations.setdefault(label, len(self.equations) + 1)
-            return f"$$\n{match.group(1).strip()}\n\\tag{{{self.equations[label]}}}\n$$"
+            number = self._number(self.equations, label)
+            return f"$$\n{match.group(1).strip()}\n\\tag{{{number}}}\n$$"
 
         return re.sub(r"\$\$(.*?)\$\$[ \t]*\(([\w-]+)\)", tag, text, flags=re.S)
 
@@ -211,15 +231,38 @@ class Converter:
         return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
+def chapter_prefix(name: str) -> str:
+    """``"6."`` for ``06_receptive_field`` (or its path); ``""`` for other pages."""
+    match = re.match(r"(\d\d)_", Path(name).name)
+    return f"{int(match.group(1))}." if match else ""
+
+
+def figure_names(nb) -> list[str]:
+    """The names of the figures code cells draw (``mystnb.figure.name``), in order."""
+    names = [
+        c.metadata.get("mystnb", {}).get("figure", {}).get("name")
+        for c in nb.cells
+        if c.cell_type == "code"
+    ]
+    return [n for n in names if n]
+
+
 def plain_notebook(
-    nb, chapter_dir: Path, student: bool = False, glued: dict | None = None
+    nb,
+    chapter_dir: Path,
+    student: bool = False,
+    glued: dict | None = None,
+    prefix: str = "",
 ):
     """A copy of ``nb`` whose markdown cells are plain Markdown (see the module doc).
 
-    Glued values come from ``nb``'s own outputs, else from ``glued``.
+    Glued values come from ``nb``'s own outputs, else from ``glued``; equations
+    and figures are numbered ``prefix`` + 1, 2, ...
     """
     nb = nbformat.from_dict(nb)
-    converter = Converter(chapter_dir, student, {**(glued or {}), **glued_values(nb)})
+    glued = {**(glued or {}), **glued_values(nb)}
+    converter = Converter(chapter_dir, student, glued, prefix)
+    converter.figures = {name: k for k, name in enumerate(figure_names(nb), start=1)}
     # Number the equations first, so a reference may come before its equation.
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -250,7 +293,13 @@ def write_student_edition(chapters: list[Path], out: Path) -> list[Path]:
     for source in chapters:
         executed = EXECUTED / f"{source.stem}.ipynb"
         glued = glued_values(nbformat.read(executed, 4)) if executed.exists() else {}
-        nb = plain_notebook(jupytext.read(source), source.parent.resolve(), True, glued)
+        nb = plain_notebook(
+            jupytext.read(source),
+            source.parent.resolve(),
+            True,
+            glued,
+            chapter_prefix(source.stem),
+        )
         nbformat.validate(nb)
         target = out / f"{source.stem}.ipynb"
         nbformat.write(nb, target)
